@@ -1,0 +1,59 @@
+// naswot: log-determinant of the binary activation-code kernel.
+//
+// Paper: Mellor et al., "Neural Architecture Search without Training", ICML 2021.
+// Reference code: BayesWatch/nas-without-training `score_networks.py` and `scores.py`
+// (hook_logdet).
+// Formula: for every ReLU, the code c_n = [pre-activation of image n > 0] (flattened); the
+// kernel K = sum over ReLUs of (c c^T + (1 - c)(1 - c)^T), i.e. K_ij = number of units where
+// images i and j agree; S = log|det K|. One real batch of 128 images, network in train mode,
+// default initialisation. Sign: higher is better.
+// Deviations: the reference runs a forward+backward first only to arm its hooks, then a second
+// forward on the same batch to accumulate K; both forwards see the same weights and batch
+// statistics, so one forward gives the same K. K is accumulated in float64 (the reference adds
+// float32 products into a float64 numpy array; counts are exact either way).
+#include "common.hpp"
+
+namespace zcb {
+namespace {
+
+class NaswotProxy : public Proxy {
+ public:
+  std::string name() const override { return "naswot"; }
+  int version() const override { return 1; }
+  ProxyRequirements requirements() const override {
+    ProxyRequirements needs;
+    needs.needs_labels = false;
+    needs.batch_size = 128;  // score_networks.py default
+    return needs;
+  }
+  ProxyInfo info() const override {
+    return {"Mellor et al., Neural Architecture Search without Training, ICML 2021",
+            "BayesWatch/nas-without-training: score_networks.py, scores.py (hook_logdet)", "",
+            "log|det K|, K_ij = agreeing ReLU codes of images i and j"};
+  }
+  bool higher_is_better() const override { return true; }
+  double score(Network& network, const ProxyContext& context) const override {
+    proxies::require_batch(context, false, "naswot");
+    const std::int64_t batch = context.inputs.size(0);
+    torch::Tensor kernel = torch::zeros(
+        {batch, batch}, torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
+    network.hooks().on_relu_input = [&kernel, batch](const torch::Tensor& pre_activation) {
+      const torch::Tensor codes = (pre_activation.detach().reshape({batch, -1}) > 0).to(torch::kFloat32);
+      const torch::Tensor agree_on = codes.matmul(codes.t());
+      const torch::Tensor agree_off = (1.0 - codes).matmul((1.0 - codes).t());
+      kernel += agree_on.to(torch::kFloat64) + agree_off.to(torch::kFloat64);
+    };
+    {
+      torch::NoGradGuard no_grad;
+      network.forward(context.inputs);
+    }
+    network.hooks().on_relu_input = nullptr;
+    return std::get<1>(torch::linalg_slogdet(kernel)).item<double>();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Proxy> make_naswot_proxy() { return std::make_unique<NaswotProxy>(); }
+
+}  // namespace zcb

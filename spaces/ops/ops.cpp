@@ -1,0 +1,41 @@
+#include "ops.hpp"
+
+namespace zcb::ops {
+
+torch::Tensor TappedReLUImpl::forward(const torch::Tensor& input) {
+  if (hooks_->on_relu_input) hooks_->on_relu_input(input);
+  return torch::relu(input);
+}
+
+TappedBatchNorm2dImpl::TappedBatchNorm2dImpl(int channels, std::shared_ptr<NetworkHooks> hooks)
+    : norm_(register_module("bn", torch::nn::BatchNorm2d(channels))), hooks_(std::move(hooks)) {}
+
+torch::Tensor TappedBatchNorm2dImpl::forward(const torch::Tensor& input) {
+  return hooks_->bypass_batch_norm ? input : norm_->forward(input);
+}
+
+torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
+                                      int padding) {
+  return torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
+      .stride(stride)
+      .padding(padding)
+      .bias(false);
+}
+
+ReluConvBnImpl::ReluConvBnImpl(int in_channels, int out_channels, int kernel, int stride,
+                               int padding, const std::shared_ptr<NetworkHooks>& hooks)
+    : relu_(register_module("relu", TappedReLU(hooks))),
+      conv_(register_module(
+          "conv", torch::nn::Conv2d(conv_options(in_channels, out_channels, kernel, stride,
+                                                 padding)))),
+      norm_(register_module("bn", TappedBatchNorm2d(out_channels, hooks))) {}
+
+torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& input) {
+  return norm_->forward(conv_->forward(relu_->forward(input)));
+}
+
+std::int64_t conv_flops(int in_channels, int out_channels, int kernel, int out_h, int out_w) {
+  return static_cast<std::int64_t>(in_channels) * out_channels * kernel * kernel * out_h * out_w;
+}
+
+}  // namespace zcb::ops

@@ -1,0 +1,60 @@
+/// @file ops.hpp
+/// @brief Operations shared by the search spaces. ReLUs and batch norms go through the tapped
+/// modules here so proxies can see every activation (NASWOT) or bypass every batch norm
+/// (synflow) on any space, without forward hooks (LibTorch has none).
+#pragma once
+
+#include <memory>
+
+#include "zcb/network.hpp"
+#include "zcb/torch_headers.hpp"
+
+namespace zcb::ops {
+
+/// ReLU that reports its input to NetworkHooks::on_relu_input (PyTorch nn.ReLU, not in-place).
+class TappedReLUImpl : public torch::nn::Module {
+ public:
+  explicit TappedReLUImpl(std::shared_ptr<NetworkHooks> hooks) : hooks_(std::move(hooks)) {}
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedReLU);
+
+/// BatchNorm2d (affine, running statistics, PyTorch defaults) that becomes the identity while
+/// NetworkHooks::bypass_batch_norm is set.
+class TappedBatchNorm2dImpl : public torch::nn::Module {
+ public:
+  TappedBatchNorm2dImpl(int channels, std::shared_ptr<NetworkHooks> hooks);
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  torch::nn::BatchNorm2d norm_{nullptr};
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedBatchNorm2d);
+
+/// Conv2d options without bias, as every NAS cell uses them.
+torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
+                                      int padding);
+
+/// ReLU -> Conv2d (no bias) -> BatchNorm2d: xautodl's ReLUConvBN (NB201 `nor_conv_*`).
+class ReluConvBnImpl : public torch::nn::Module {
+ public:
+  ReluConvBnImpl(int in_channels, int out_channels, int kernel, int stride, int padding,
+                 const std::shared_ptr<NetworkHooks>& hooks);
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  TappedReLU relu_{nullptr};
+  torch::nn::Conv2d conv_{nullptr};
+  TappedBatchNorm2d norm_{nullptr};
+};
+TORCH_MODULE(ReluConvBn);
+
+/// Multiply-accumulates of a bias-free convolution producing out_h x out_w, counted as
+/// xautodl's get_model_infos counts them.
+std::int64_t conv_flops(int in_channels, int out_channels, int kernel, int out_h, int out_w);
+
+}  // namespace zcb::ops

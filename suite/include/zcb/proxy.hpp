@@ -1,0 +1,68 @@
+/// @file proxy.hpp
+/// @brief The proxy interface. A proxy only computes a number: the harness owns seeds,
+/// timing, devices and error capture (SamsungLabs foresight's measures, minus the harness).
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zcb/search_space.hpp"
+#include "zcb/task.hpp"
+
+namespace zcb {
+
+class Network;
+
+/// What a proxy needs from the harness.
+struct ProxyRequirements {
+  bool needs_data = true;     ///< needs a batch of real images
+  bool needs_labels = true;   ///< needs their labels
+  bool batch_norm = true;     ///< false: the harness bypasses every batch norm
+  bool float64 = false;       ///< the harness converts the network to float64 first
+  int batch_size = 0;         ///< images per batch; 0 = the run config's default
+};
+
+/// Descriptive facts shown by `zcbench list proxies` and on the site.
+struct ProxyInfo {
+  std::string paper;       ///< citation of the paper that defines it
+  std::string reference;   ///< reference code followed: repository and path
+  std::string variant_of;  ///< empty, or the proxy name this is a variant of
+  std::string summary;     ///< one-line formula
+};
+
+/// Everything a proxy may use besides the network. Tensors are already on the device.
+struct ProxyContext {
+  torch::Device device = torch::kCPU;
+  torch::Tensor inputs;  ///< (N, C, H, W) float, normalised; undefined if not needed
+  torch::Tensor labels;  ///< (N) int64; undefined if not needed
+  std::uint64_t proxy_seed = 0;  ///< seed for the proxy's own draws (via a torch::Generator)
+  const TaskInfo* task = nullptr;
+  const Complexity* complexity = nullptr;  ///< the space's analytic counts for this arch and task
+};
+
+/// One zero-cost proxy (one file per proxy under proxies/, listed in proxies.def).
+class Proxy {
+ public:
+  virtual ~Proxy() = default;
+  virtual std::string name() const = 0;
+  /// Bumped whenever the meaning of the number changes; stored with every score.
+  virtual int version() const = 0;
+  virtual ProxyRequirements requirements() const = 0;
+  virtual ProxyInfo info() const = 0;
+  /// Direction in which the authors rank architectures.
+  virtual bool higher_is_better() const = 0;
+  /// The score of @p network. May modify the network (it is built afresh for every proxy).
+  virtual double score(Network& network, const ProxyContext& context) const = 0;
+};
+
+/// Names of all registered proxies, in proxies.def order.
+std::vector<std::string> proxy_names();
+
+/// The proxy registered as @p name; throws zcb::Error listing the known names otherwise.
+std::unique_ptr<Proxy> make_proxy(const std::string& name);
+
+}  // namespace zcb

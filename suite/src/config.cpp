@@ -1,0 +1,117 @@
+#include "config.hpp"
+
+#include <fstream>
+#include <set>
+
+#include "zcb/error.hpp"
+
+namespace zcb {
+namespace {
+
+using nlohmann::json;
+
+void check_keys(const json& object, const std::set<std::string>& known, const std::string& where) {
+  if (!object.is_object()) throw Error(where + " must be a JSON object");
+  for (const auto& item : object.items()) {
+    if (known.count(item.key()) == 0) {
+      std::string list;
+      for (const auto& key : known) list += (list.empty() ? "" : ", ") + key;
+      throw Error(where + ": unknown key '" + item.key() + "' (known: " + list + ")");
+    }
+  }
+}
+
+template <typename T>
+T get_or(const json& object, const std::string& key, T fallback, const std::string& where) {
+  if (!object.contains(key)) return fallback;
+  try {
+    return object.at(key).get<T>();
+  } catch (const json::exception& e) {
+    throw Error(where + ": key '" + key + "' has the wrong type (" + e.what() + ")");
+  }
+}
+
+SpaceRun parse_space_run(const json& object, const std::string& where) {
+  check_keys(object, {"space", "tasks", "proxies", "sample", "ground_truth"}, where);
+  SpaceRun run;
+  run.space = get_or<std::string>(object, "space", "", where);
+  if (run.space.empty()) throw Error(where + ": 'space' is required");
+  run.tasks = get_or<std::vector<std::string>>(object, "tasks", {}, where);
+  run.proxies = get_or<std::vector<std::string>>(object, "proxies", {}, where);
+  if (run.proxies.empty()) throw Error(where + ": 'proxies' must list at least one proxy");
+  if (object.contains("sample")) {
+    const json& sample = object.at("sample");
+    check_keys(sample, {"size", "seed"}, where + ".sample");
+    run.sample.size = get_or<std::int64_t>(sample, "size", 0, where + ".sample");
+    run.sample.seed = get_or<std::uint64_t>(sample, "seed", 0, where + ".sample");
+    if (run.sample.size < 0) throw Error(where + ".sample.size must be >= 0");
+  }
+  run.ground_truth =
+      get_or<std::map<std::string, std::string>>(object, "ground_truth", {}, where);
+  return run;
+}
+
+}  // namespace
+
+RunConfig parse_run_config(const json& raw, const std::filesystem::path& source) {
+  const std::string where = source.string();
+  check_keys(raw,
+             {"name", "base_seed", "seeds", "batch_size", "runs", "statistics", "bootstrap",
+              "workers", "threads_per_worker", "device", "description"},
+             where);
+  RunConfig config;
+  config.source = source;
+  config.raw = raw;
+  config.name = get_or<std::string>(raw, "name", source.stem().string(), where);
+  config.base_seed = get_or<std::uint64_t>(raw, "base_seed", 0, where);
+  config.seeds = get_or<std::vector<int>>(raw, "seeds", {0}, where);
+  config.batch_size = get_or<int>(raw, "batch_size", 64, where);
+  config.statistics = get_or<std::vector<std::string>>(raw, "statistics", config.statistics, where);
+  config.workers = get_or<int>(raw, "workers", 2, where);
+  config.threads_per_worker = get_or<int>(raw, "threads_per_worker", 1, where);
+  config.device = get_or<std::string>(raw, "device", "auto", where);
+  if (config.seeds.empty()) throw Error(where + ": 'seeds' must not be empty");
+  for (int seed : config.seeds) {
+    if (seed < 0) throw Error(where + ": seeds must be >= 0");
+  }
+  if (config.batch_size <= 0) throw Error(where + ": 'batch_size' must be positive");
+  if (config.workers < 0) throw Error(where + ": 'workers' must be >= 0");
+  if (config.threads_per_worker <= 0) throw Error(where + ": 'threads_per_worker' must be > 0");
+  if (config.device != "auto" && config.device != "cpu" && config.device != "cuda") {
+    throw Error(where + ": 'device' must be auto, cpu or cuda");
+  }
+  if (raw.contains("bootstrap")) {
+    const json& boot = raw.at("bootstrap");
+    check_keys(boot, {"samples", "confidence", "method"}, where + ".bootstrap");
+    config.bootstrap.samples = get_or<int>(boot, "samples", 1000, where + ".bootstrap");
+    config.bootstrap.confidence = get_or<double>(boot, "confidence", 0.95, where + ".bootstrap");
+    config.bootstrap.method =
+        get_or<std::string>(boot, "method", "percentile", where + ".bootstrap");
+    if (config.bootstrap.samples < 1 || config.bootstrap.confidence <= 0 ||
+        config.bootstrap.confidence >= 1) {
+      throw Error(where + ".bootstrap: samples must be >= 1 and 0 < confidence < 1");
+    }
+  }
+  if (!raw.contains("runs") || !raw.at("runs").is_array() || raw.at("runs").empty()) {
+    throw Error(where + ": 'runs' must be a non-empty list of {space, tasks, proxies, sample}");
+  }
+  for (std::size_t i = 0; i < raw.at("runs").size(); ++i) {
+    config.runs.push_back(
+        parse_space_run(raw.at("runs")[i], where + ".runs[" + std::to_string(i) + "]"));
+  }
+  return config;
+}
+
+RunConfig read_run_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot open run config " + path.string());
+  json raw;
+  try {
+    in >> raw;
+  } catch (const json::exception& e) {
+    throw Error(path.string() + ": not valid JSON (" + e.what() + ")");
+  }
+  return parse_run_config(raw, path);
+}
+
+}  // namespace zcb

@@ -1,0 +1,230 @@
+// zcbench: the command-line entry point. Sets the process-wide switches once, records them,
+// and dispatches to the stages.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+
+#include "complexity_check.hpp"
+#include "config.hpp"
+#include "plan.hpp"
+#include "score_stage.hpp"
+#include "stages.hpp"
+#include "worker.hpp"
+#include "zcb/data/fetch.hpp"
+#include "zcb/data/manifest.hpp"
+#include "zcb/data/table.hpp"
+#include "zcb/error.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/search_space.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void on_stop_signal(int) { zcb::request_score_stop(); }
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: poll() returns so the planner can checkpoint
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+fs::path self_executable() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  if (error) throw zcb::Error("cannot locate the zcbench executable: " + error.message());
+  return self;
+}
+
+void print_list(const std::string& what, const zcb::StagePaths& paths) {
+  if (what == "proxies") {
+    std::cout << std::left << std::setw(12) << "proxy" << std::setw(5) << "ver" << std::setw(8)
+              << "higher" << std::setw(22) << "inputs" << "paper | reference code\n";
+    for (const std::string& name : zcb::proxy_names()) {
+      const auto proxy = zcb::make_proxy(name);
+      const auto needs = proxy->requirements();
+      std::string inputs = needs.needs_data ? (needs.needs_labels ? "batch+labels" : "batch")
+                                            : "none";
+      if (needs.batch_size > 0) inputs += " (" + std::to_string(needs.batch_size) + ")";
+      if (!needs.batch_norm) inputs += ", no BN";
+      if (needs.float64) inputs += ", f64";
+      const auto info = proxy->info();
+      std::cout << std::setw(12) << name << std::setw(5) << proxy->version() << std::setw(8)
+                << (proxy->higher_is_better() ? "yes" : "no") << std::setw(22) << inputs
+                << info.paper << " | " << info.reference
+                << (info.variant_of.empty() ? "" : " | variant of " + info.variant_of) << '\n';
+    }
+  } else if (what == "spaces") {
+    for (const std::string& name : zcb::search_space_names()) {
+      std::cout << name << " (benchmark table: " << zcb::make_search_space(name)->benchmark()
+                << ")\n";
+    }
+  } else if (what == "benchmarks" || what == "tasks") {
+    for (const std::string& name : zcb::manifest_names()) {
+      const fs::path table = zcb::table_path(paths.data_root, name);
+      if (what == "benchmarks") {
+        std::cout << std::left << std::setw(12) << name
+                  << (fs::exists(table) ? "installed  " + table.string()
+                                        : "missing    (zcbench fetch " + name +
+                                              " && zcbench convert " + name + ")")
+                  << '\n';
+      } else if (fs::exists(table)) {
+        for (const auto& task : zcb::read_table(table).tasks) {
+          std::cout << name << "/" << task.info.name << ": " << task.info.num_classes
+                    << " classes, input " << task.info.channels << "x" << task.info.height << "x"
+                    << task.info.width << ", images '" << task.info.image_source
+                    << "', ground truth '" << task.info.default_metric << "'\n";
+        }
+      }
+    }
+  } else {
+    throw zcb::Error("unknown list '" + what + "' (known: proxies, spaces, tasks, benchmarks)");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"zcbench: reproducible benchmarks of zero-cost NAS proxies"};
+  app.require_subcommand(1);
+  zcb::StagePaths paths;
+  paths.data_root = zcb::default_data_root();
+  paths.mirror = zcb::default_mirror();
+  paths.results_root = "zcb-results";
+  if (const char* results = std::getenv("ZCB_RESULTS")) paths.results_root = results;
+  std::string data_root = paths.data_root.string(), results_root = paths.results_root.string();
+  app.add_option("--data-root", data_root, "raw files and tables (env ZCB_DATA_ROOT)");
+  app.add_option("--results", results_root, "scores, stats and site (env ZCB_RESULTS)");
+  app.add_option("--mirror", paths.mirror, "local folder or base URL tried first (env ZCB_MIRROR)");
+
+  std::string config_path;
+  bool force = false;
+  int workers = -1;
+  std::vector<std::string> names;
+  int threads = 1;
+
+  auto* run = app.add_subcommand("run", "fetch, convert, score, stats and render for a config");
+  run->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
+  run->add_flag("--force", force, "rescore and reconvert even where results exist");
+  run->add_option("--workers", workers, "worker processes (default: the config's)");
+
+  auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
+  fetch->add_option("benchmarks", names, "benchmarks (default: all)");
+  auto* convert = app.add_subcommand("convert", "convert raw files into HDF5 tables");
+  convert->add_option("benchmarks", names, "benchmarks (default: all)");
+  convert->add_flag("--force", force, "reconvert even when the table is up to date");
+  auto* score = app.add_subcommand("score", "score the config's architectures");
+  score->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
+  score->add_flag("--force", force, "discard existing rows and rescore");
+  score->add_option("--workers", workers, "worker processes (default: the config's)");
+  auto* stats = app.add_subcommand("stats", "compute statistics from the score files");
+  stats->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
+  app.add_subcommand("render", "render the static site from the stats");
+  std::string list_what;
+  auto* list = app.add_subcommand("list", "list proxies, spaces, tasks or benchmarks");
+  list->add_option("what", list_what, "proxies | spaces | tasks | benchmarks")->required();
+  std::string space_name = "nb201";
+  std::int64_t sample_size = 0;
+  auto* check = app.add_subcommand("check-complexity",
+                                   "build architectures and compare params with the table");
+  check->add_option("--space", space_name, "search space");
+  check->add_option("--sample", sample_size, "fixed random sample size (default: all)");
+  auto* worker = app.add_subcommand("worker", "internal: score jobs read from standard input");
+  worker->add_option("--threads", threads, "torch threads");
+  worker->group("");  // hidden
+
+  CLI11_PARSE(app, argc, argv);
+  paths.data_root = data_root;
+  paths.results_root = results_root;
+
+  try {
+    if (worker->parsed()) return zcb::worker_main(std::cin, std::cout, threads);
+    install_signal_handlers();
+    if (list->parsed()) {
+      print_list(list_what, paths);
+      return 0;
+    }
+    if (fetch->parsed() || convert->parsed()) {
+      if (names.empty()) names = zcb::manifest_names();
+      names.erase(std::remove(names.begin(), names.end(), "images"), names.end());
+      if (fetch->parsed()) zcb::fetch_stage(names, paths);
+      if (convert->parsed()) zcb::convert_stage(names, paths, force);
+      return 0;
+    }
+    if (check->parsed()) {
+      const auto space = zcb::make_search_space(space_name);
+      const fs::path table = zcb::table_path(paths.data_root, space->benchmark());
+      const auto total = static_cast<std::int64_t>(zcb::read_table(table).size());
+      std::vector<std::int64_t> ids;
+      if (sample_size > 0) ids = zcb::sample_arch_ids(total, {sample_size, 1});
+      const auto report = zcb::check_complexity(space_name, table, ids);
+      std::cout << space_name << ": " << report.checked << " built, "
+                << report.checked - report.table_mismatches << " match the table's params ("
+                << std::fixed << std::setprecision(2)
+                << 100.0 * (report.checked - report.table_mismatches) /
+                       std::max<std::int64_t>(1, report.checked)
+                << "%), " << report.analytic_mismatches
+                << " differ from the analytic count; build ms mean " << report.mean_build_ms
+                << ", max " << report.max_build_ms << '\n';
+      for (const auto& example : report.examples) std::cout << "  mismatch: " << example << '\n';
+      return report.table_mismatches == 0 && report.analytic_mismatches == 0 ? 0 : 1;
+    }
+    if (app.got_subcommand("render")) {
+      zcb::render_stage(paths);
+      return 0;
+    }
+
+    const zcb::RunConfig config = zcb::read_run_config(config_path);
+    nlohmann::json provenance = zcb::environment_provenance();
+    provenance["torch"] = zcb::torch_versions();
+    provenance["determinism"] = zcb::configure_torch(config.threads_per_worker);
+    const std::string device = zcb::resolve_device(config.device);
+    provenance["device"] = device;
+    provenance["threads_per_worker"] = config.threads_per_worker;
+
+    if (run->parsed()) {
+      const auto benchmarks = zcb::benchmarks_of(config);
+      zcb::fetch_stage(benchmarks, paths);
+      zcb::convert_stage(benchmarks, paths, force);
+    }
+    if (run->parsed() || score->parsed()) {
+      zcb::ScoreOptions options;
+      options.data_root = paths.data_root;
+      options.results_root = paths.results_root;
+      options.mirror = paths.mirror;
+      options.workers = workers;
+      options.force = force;
+      options.device = device;
+      options.environment = provenance;
+      options.worker_executable = self_executable();
+      zcb::JobRunner runner;
+      options.run_in_process = [&runner](const zcb::Job& job) { return runner.run(job); };
+      const auto summary = zcb::run_score_stage(config, options);
+      if (summary.interrupted) {
+        std::cerr << "[score] interrupted: " << summary.jobs_done
+                  << " jobs saved; rerun the same command to resume\n";
+        return 130;
+      }
+    }
+    if (run->parsed() || stats->parsed()) {
+      nlohmann::json run_provenance = provenance;
+      run_provenance["workers"] = workers >= 0 ? workers : config.workers;
+      zcb::stats_stage(config, paths, run_provenance);
+    }
+    if (run->parsed()) zcb::render_stage(paths);
+    return 0;
+  } catch (const zcb::Error& e) {
+    std::cerr << "zcbench: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "zcbench: unexpected error: " << e.what() << '\n';
+    return 3;
+  }
+}

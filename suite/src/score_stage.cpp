@@ -1,0 +1,443 @@
+#include "score_stage.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "plan.hpp"
+#include "zcb/data/fetch.hpp"
+#include "zcb/data/manifest.hpp"
+#include "zcb/data/sha256.hpp"
+#include "zcb/data/table.hpp"
+#include "zcb/error.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/results/score_file.hpp"
+#include "zcb/search_space.hpp"
+
+namespace zcb {
+namespace fs = std::filesystem;
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+using Clock = std::chrono::steady_clock;
+
+/// Everything stored under one score key, kept in memory and checkpointed atomically.
+struct KeyState {
+  ScoreKey key;
+  fs::path path;
+  std::map<std::int64_t, ScoreRow> rows;
+  std::map<std::int64_t, TimingRow> timings;
+  nlohmann::json provenance;
+  std::set<std::int64_t> planned;
+  bool dirty = false;
+};
+
+struct KeyId {
+  std::string space, task, proxy;
+  int seed;
+  bool operator<(const KeyId& other) const {
+    return std::tie(space, task, proxy, seed) <
+           std::tie(other.space, other.task, other.proxy, other.seed);
+  }
+};
+
+/// One `zcbench worker` child process, talking JSON lines over two pipes.
+struct WorkerProcess {
+  pid_t pid = -1;
+  int to_child = -1;
+  int from_child = -1;
+  std::string buffer;
+  std::optional<Job> job;
+};
+
+WorkerProcess spawn_worker(const fs::path& executable, int threads) {
+  int to_child[2], from_child[2];
+  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
+    throw Error(std::string("cannot create worker pipes: ") + std::strerror(errno));
+  }
+  const pid_t pid = fork();
+  if (pid < 0) throw Error(std::string("cannot start a worker: ") + std::strerror(errno));
+  if (pid == 0) {
+    dup2(to_child[0], STDIN_FILENO);
+    dup2(from_child[1], STDOUT_FILENO);
+    const std::string exe = executable.string();
+    const std::string thread_arg = std::to_string(threads);
+    execl(exe.c_str(), exe.c_str(), "worker", "--threads", thread_arg.c_str(),
+          static_cast<char*>(nullptr));
+    std::perror("zcbench: cannot exec the worker");
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  WorkerProcess worker;
+  worker.pid = pid;
+  worker.to_child = to_child[1];
+  worker.from_child = from_child[0];
+  return worker;
+}
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    return "worker process killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ") while scoring this architecture";
+  }
+  return "worker process exited with code " + std::to_string(WEXITSTATUS(status)) +
+         " while scoring this architecture";
+}
+
+bool write_line(int fd, const std::string& line) {
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = write(fd, line.data() + written, line.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds)) return "?";
+  const long total = static_cast<long>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, "%ldh%02ldm%02lds", total / 3600, total / 60 % 60, total % 60);
+  return text;
+}
+
+class ScoreStage {
+ public:
+  ScoreStage(const RunConfig& config, const ScoreOptions& options)
+      : config_(config), options_(options) {}
+
+  ScoreSummary run() {
+    plan();
+    summary_.jobs_planned = static_cast<std::int64_t>(queue_.size());
+    if (!options_.quiet) {
+      std::cerr << "[score] " << queue_.size() << " jobs to run, " << summary_.rows_skipped
+                << " rows already done\n";
+    }
+    const int workers = options_.workers >= 0 ? options_.workers : config_.workers;
+    started_ = last_checkpoint_ = last_progress_ = Clock::now();
+    if (!queue_.empty()) {
+      if (workers == 0) {
+        run_in_process();
+      } else {
+        run_with_workers(workers);
+      }
+    }
+    checkpoint(/*all=*/true);
+    summary_.interrupted = g_stop_requested.load();
+    return summary_;
+  }
+
+ private:
+  void plan() {
+    const fs::path images_root = options_.data_root;
+    FetchOptions fetch_options;
+    fetch_options.data_root = options_.data_root;
+    fetch_options.mirror = options_.mirror;
+    image_files_ = fetch_benchmark(manifest_for("images"), fetch_options);
+    nlohmann::json image_hashes = nlohmann::json::object();
+    for (const auto& file : manifest_for("images").files) image_hashes[file.name] = file.sha256;
+
+    for (const SpaceRun& run : config_.runs) {
+      const auto space = make_search_space(run.space);
+      const fs::path table_file = table_path(options_.data_root, space->benchmark());
+      if (!fs::exists(table_file)) {
+        throw Error("benchmark table " + table_file.string() + " is missing: run `zcbench convert " +
+                    space->benchmark() + "` (or `zcbench run`, which converts first)");
+      }
+      const BenchmarkTable table = read_table(table_file);
+      const std::string table_sha = sha256_file(table_file);
+      const std::vector<std::int64_t> archs =
+          sample_arch_ids(static_cast<std::int64_t>(table.size()), run.sample);
+      std::vector<std::string> tasks = run.tasks;
+      if (tasks.empty()) {
+        for (const auto& task : table.tasks) tasks.push_back(task.info.name);
+      }
+      for (const std::string& task_name : tasks) {
+        const TaskInfo& task = table.task(task_name).info;
+        for (int seed : config_.seeds) {
+          const std::uint64_t base_seed = config_.base_seed + static_cast<std::uint64_t>(seed);
+          // arch -> proxies it still needs, in config order
+          std::map<std::int64_t, std::vector<std::string>> missing;
+          for (const std::string& proxy_name : run.proxies) {
+            const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
+            KeyState& state = open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
+                                       table_sha, image_hashes);
+            for (std::int64_t arch : archs) {
+              state.planned.insert(arch);
+              if (state.rows.count(arch) != 0) {
+                ++summary_.rows_skipped;
+              } else {
+                missing[arch].push_back(proxy_name);
+              }
+            }
+          }
+          for (auto& [arch, proxies] : missing) {
+            Job job;
+            job.job_id = static_cast<std::int64_t>(queue_.size());
+            job.space = run.space;
+            job.task = task;
+            job.arch_id = arch;
+            job.arch = table.arch_strings.at(static_cast<std::size_t>(arch));
+            job.base_seed = base_seed;
+            job.batch_size = config_.batch_size;
+            job.proxies = std::move(proxies);
+            job.image_files = image_files_;
+            job.device = options_.device;
+            job_seed_[job.job_id] = seed;
+            queue_.push_back(std::move(job));
+          }
+        }
+      }
+    }
+  }
+
+  KeyState& open_key(const std::string& space, const TaskInfo& task, const std::string& proxy_name,
+                     int seed, const Proxy& proxy, std::uint64_t base_seed,
+                     const std::string& table_sha, const nlohmann::json& image_hashes) {
+    const KeyId id{space, task.name, proxy_name, seed};
+    auto found = keys_.find(id);
+    if (found != keys_.end()) return found->second;
+    KeyState& state = keys_[id];
+    state.key = ScoreKey{space, task.name, proxy_name, seed, 0, 1};
+    state.path = score_path(options_.results_root, state.key);
+
+    const ProxyRequirements needs = proxy.requirements();
+    nlohmann::json settings = {
+        {"space", space},
+        {"task", {{"name", task.name},
+                  {"num_classes", task.num_classes},
+                  {"input", {task.channels, task.height, task.width}},
+                  {"image_source", task.image_source}}},
+        {"proxy", proxy_name},
+        {"proxy_version", proxy.version()},
+        {"higher_is_better", proxy.higher_is_better()},
+        {"base_seed", base_seed},
+        {"batch_size", needs.needs_data ? (needs.batch_size > 0 ? needs.batch_size
+                                                                : config_.batch_size)
+                                        : 0},
+        {"batch_norm", needs.batch_norm},
+        {"float64", needs.float64},
+        {"table_sha256", table_sha},
+        {"images_sha256", needs.needs_data ? image_hashes : nlohmann::json::object()},
+        {"threads_per_worker", config_.threads_per_worker},
+        {"device", options_.device}};
+    const std::string settings_hash = sha256_hex(settings.dump());
+    state.provenance = {{"settings", settings},
+                        {"settings_hash", settings_hash},
+                        {"environment", options_.environment}};
+
+    if (fs::exists(state.path) && !options_.force) {
+      ScoreFile existing = read_score_file(state.path);
+      const std::string old_hash = existing.provenance.value("settings_hash", "");
+      if (old_hash != settings_hash) {
+        throw Error(state.path.string() + " was scored with different settings (" +
+                    existing.provenance.value("settings", nlohmann::json()).dump() +
+                    "); rerun with --force to rescore, or use another results root");
+      }
+      for (ScoreRow& row : existing.rows) state.rows[row.arch_id] = std::move(row);
+      const fs::path timing_file = timing_path(state.path);
+      if (fs::exists(timing_file)) {
+        try {
+          for (const TimingRow& row : read_timing_file(timing_file)) state.timings[row.arch_id] = row;
+        } catch (const Error& e) {
+          // Timings are informative only; a damaged sidecar must not block the scores.
+          std::cerr << "[score] warning: ignoring " << e.what() << '\n';
+        }
+      }
+    }
+    return state;
+  }
+
+  void record(const Job& job, const JobResult& result) {
+    const int seed = job_seed_.at(job.job_id);
+    for (const ProxyOutcome& outcome : result.outcomes) {
+      KeyState& state = keys_.at(KeyId{job.space, job.task.name, outcome.proxy, seed});
+      state.rows[job.arch_id] = ScoreRow{job.arch_id, outcome.score, outcome.status, outcome.message};
+      state.timings[job.arch_id] = TimingRow{job.arch_id, outcome.build_ms, outcome.score_ms};
+      state.dirty = true;
+    }
+    ++summary_.jobs_done;
+    maybe_checkpoint();
+    report_progress(false);
+  }
+
+  void record_crash(const Job& job, const std::string& message) {
+    JobResult result;
+    result.job_id = job.job_id;
+    for (const std::string& proxy : job.proxies) {
+      ProxyOutcome outcome;
+      outcome.proxy = proxy;
+      outcome.score = std::nan("");
+      outcome.status = RowStatus::kCrashed;
+      outcome.message = message;
+      result.outcomes.push_back(outcome);
+    }
+    record(job, result);
+  }
+
+  void maybe_checkpoint() {
+    const double since = std::chrono::duration<double>(Clock::now() - last_checkpoint_).count();
+    if (since >= options_.checkpoint_seconds) checkpoint(false);
+  }
+
+  void checkpoint(bool all) {
+    for (auto& [id, state] : keys_) {
+      if (!state.dirty && !(all && !fs::exists(state.path))) continue;
+      ScoreFile file;
+      file.key = state.key;
+      file.provenance = state.provenance;
+      for (const auto& [arch, row] : state.rows) file.rows.push_back(row);
+      file.complete = std::all_of(state.planned.begin(), state.planned.end(),
+                                  [&](std::int64_t arch) { return state.rows.count(arch) != 0; });
+      write_score_file(state.path, file);
+      std::vector<TimingRow> timings;
+      for (const auto& [arch, row] : state.timings) timings.push_back(row);
+      write_timing_file(timing_path(state.path), timings,
+                        {{"note", "wall-clock milliseconds; kept apart from the scores, which "
+                                  "are bit-reproducible"},
+                         {"device", options_.device}});
+      state.dirty = false;
+    }
+    last_checkpoint_ = Clock::now();
+  }
+
+  void report_progress(bool force) {
+    if (options_.quiet) return;
+    const auto now = Clock::now();
+    if (!force && std::chrono::duration<double>(now - last_progress_).count() < 5.0) return;
+    last_progress_ = now;
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    const double rate = summary_.jobs_done / std::max(elapsed, 1e-9);
+    const double left = static_cast<double>(summary_.jobs_planned - summary_.jobs_done);
+    std::cerr << "[score] " << summary_.jobs_done << "/" << summary_.jobs_planned << " jobs ("
+              << (100.0 * summary_.jobs_done / std::max<std::int64_t>(1, summary_.jobs_planned))
+              << "%), " << rate << " jobs/s, elapsed " << format_duration(elapsed) << ", ETA "
+              << format_duration(left / rate) << std::endl;
+  }
+
+  void run_in_process() {
+    if (!options_.run_in_process) throw Error("no in-process job runner was provided");
+    while (!queue_.empty() && !g_stop_requested.load()) {
+      Job job = std::move(queue_.front());
+      queue_.pop_front();
+      record(job, options_.run_in_process(job));
+    }
+  }
+
+  void run_with_workers(int count) {
+    signal(SIGPIPE, SIG_IGN);  // a dead worker must surface as EPIPE, not kill the planner
+    count = std::min<int>(count, static_cast<int>(queue_.size()));
+    std::vector<WorkerProcess> workers;
+    for (int i = 0; i < count; ++i) {
+      workers.push_back(spawn_worker(options_.worker_executable, config_.threads_per_worker));
+    }
+    auto busy = [&]() {
+      return std::any_of(workers.begin(), workers.end(),
+                         [](const WorkerProcess& w) { return w.job.has_value(); });
+    };
+    while ((!queue_.empty() || busy()) && !g_stop_requested.load()) {
+      for (WorkerProcess& worker : workers) {
+        if (worker.job || queue_.empty() || worker.pid < 0) continue;
+        worker.job = std::move(queue_.front());
+        queue_.pop_front();
+        if (!write_line(worker.to_child, to_json(*worker.job).dump() + "\n")) {
+          handle_worker_exit(worker);
+          worker = spawn_worker(options_.worker_executable, config_.threads_per_worker);
+        }
+      }
+      std::vector<pollfd> fds;
+      for (const WorkerProcess& worker : workers) fds.push_back({worker.from_child, POLLIN, 0});
+      const int ready = poll(fds.data(), fds.size(), 1000);
+      if (ready < 0 && errno != EINTR) throw Error(std::string("poll: ") + std::strerror(errno));
+      for (std::size_t i = 0; i < workers.size() && ready > 0; ++i) {
+        WorkerProcess& worker = workers[i];
+        if (fds[i].revents == 0 || worker.pid < 0) continue;
+        char chunk[65536];
+        const ssize_t n = read(worker.from_child, chunk, sizeof chunk);
+        if (n > 0) {
+          worker.buffer.append(chunk, static_cast<std::size_t>(n));
+          std::size_t newline;
+          while ((newline = worker.buffer.find('\n')) != std::string::npos) {
+            const std::string line = worker.buffer.substr(0, newline);
+            worker.buffer.erase(0, newline + 1);
+            JobResult result = job_result_from_json(nlohmann::json::parse(line));
+            if (!worker.job || result.job_id != worker.job->job_id) {
+              throw Error("worker protocol: unexpected result for job " +
+                          std::to_string(result.job_id));
+            }
+            const Job job = std::move(*worker.job);
+            worker.job.reset();
+            record(job, result);
+          }
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+          handle_worker_exit(worker);
+          if (!g_stop_requested.load() && (!queue_.empty() || busy())) {
+            worker = spawn_worker(options_.worker_executable, config_.threads_per_worker);
+          }
+        }
+      }
+      report_progress(false);
+    }
+    for (WorkerProcess& worker : workers) {
+      if (worker.pid < 0) continue;
+      close(worker.to_child);  // end of input: the worker exits
+      if (g_stop_requested.load()) kill(worker.pid, SIGTERM);
+      int status = 0;
+      waitpid(worker.pid, &status, 0);
+      close(worker.from_child);
+    }
+    report_progress(true);
+  }
+
+  void handle_worker_exit(WorkerProcess& worker) {
+    int status = 0;
+    close(worker.to_child);
+    close(worker.from_child);
+    waitpid(worker.pid, &status, 0);
+    worker.pid = worker.to_child = worker.from_child = -1;
+    if (worker.job && !g_stop_requested.load()) {
+      const Job job = std::move(*worker.job);
+      std::cerr << "[score] " << describe_exit(status) << " " << job.space << "/" << job.task.name
+                << " arch " << job.arch_id << '\n';
+      record_crash(job, describe_exit(status));
+    }
+    worker.job.reset();
+  }
+
+  const RunConfig& config_;
+  const ScoreOptions& options_;
+  std::map<std::string, fs::path> image_files_;
+  std::map<KeyId, KeyState> keys_;
+  std::deque<Job> queue_;
+  std::map<std::int64_t, int> job_seed_;
+  ScoreSummary summary_;
+  Clock::time_point started_, last_checkpoint_, last_progress_;
+};
+
+}  // namespace
+
+ScoreSummary run_score_stage(const RunConfig& config, const ScoreOptions& options) {
+  g_stop_requested = false;
+  ScoreStage stage(config, options);
+  return stage.run();
+}
+
+void request_score_stop() { g_stop_requested = true; }
+
+}  // namespace zcb

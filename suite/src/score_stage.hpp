@@ -1,0 +1,48 @@
+/// @file score_stage.hpp
+/// @brief The score stage: plans the jobs a config still needs, runs them in worker
+/// processes (or in this process), and stores every row. Resumable: finished rows survive an
+/// interrupted run, and a rerun only scores what is missing. Torch-free: the torch work
+/// happens behind JobRunner, in workers.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config.hpp"
+#include "job.hpp"
+
+namespace zcb {
+
+struct ScoreOptions {
+  std::filesystem::path data_root;
+  std::filesystem::path results_root;
+  std::string mirror;
+  int workers = -1;             ///< -1 = the config's value
+  bool force = false;           ///< discard existing rows and rescore
+  double checkpoint_seconds = 30.0;
+  std::string device = "cpu";   ///< resolved device
+  nlohmann::json environment;   ///< provenance recorded with every score file
+  std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)
+  /// Scores a job in this process (used when workers == 0).
+  std::function<JobResult(const Job&)> run_in_process;
+  bool quiet = false;
+};
+
+struct ScoreSummary {
+  std::int64_t jobs_planned = 0;
+  std::int64_t jobs_done = 0;
+  std::int64_t rows_skipped = 0;   ///< already present from an earlier run
+  bool interrupted = false;
+};
+
+/// Runs the score stage for @p config. Throws zcb::Error for bad input (missing tables, a
+/// corrupt score file, settings that differ from an existing file without --force).
+ScoreSummary run_score_stage(const RunConfig& config, const ScoreOptions& options);
+
+/// Asks a running score stage to stop after checkpointing (called from signal handlers).
+void request_score_stop();
+
+}  // namespace zcb

@@ -1,0 +1,226 @@
+#include "stages.hpp"
+
+#include <H5public.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "plan.hpp"
+#include "zcb/data/fetch.hpp"
+#include "zcb/data/manifest.hpp"
+#include "zcb/data/nb201_table.hpp"
+#include "zcb/data/sha256.hpp"
+#include "zcb/data/table.hpp"
+#include "zcb/error.hpp"
+#include "zcb/results/json_file.hpp"
+#include "zcb/results/score_file.hpp"
+#include "zcb/results/task_stats.hpp"
+#include "zcb/search_space.hpp"
+#include "zcb/seeds.hpp"
+#include "zcb/site/render.hpp"
+
+#ifndef ZCB_GIT_SHA
+#define ZCB_GIT_SHA "unknown"
+#endif
+#ifndef ZCB_VERSION
+#define ZCB_VERSION "unknown"
+#endif
+
+namespace zcb {
+namespace fs = std::filesystem;
+namespace {
+
+FetchOptions fetch_options(const StagePaths& paths) {
+  FetchOptions options;
+  options.data_root = paths.data_root;
+  options.mirror = paths.mirror;
+  return options;
+}
+
+std::string run_command(const std::string& command) {
+  std::string output;
+  if (std::FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+    pclose(pipe);
+  }
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  return output;
+}
+
+std::string cpu_field(const std::string& field) {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind(field, 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? "" : line.substr(colon + 2);
+    }
+  }
+  return "";
+}
+
+std::set<std::string> source_hashes(const nlohmann::json& provenance) {
+  std::set<std::string> hashes;
+  if (provenance.contains("sources")) {
+    for (const auto& source : provenance.at("sources")) hashes.insert(source.value("sha256", ""));
+  }
+  return hashes;
+}
+
+}  // namespace
+
+std::vector<std::string> benchmarks_of(const RunConfig& config) {
+  std::vector<std::string> benchmarks;
+  for (const SpaceRun& run : config.runs) {
+    const std::string benchmark = make_search_space(run.space)->benchmark();
+    if (std::find(benchmarks.begin(), benchmarks.end(), benchmark) == benchmarks.end()) {
+      benchmarks.push_back(benchmark);
+    }
+  }
+  return benchmarks;
+}
+
+void fetch_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths) {
+  std::vector<std::string> all = benchmarks;
+  if (std::find(all.begin(), all.end(), "images") == all.end()) all.push_back("images");
+  for (const std::string& benchmark : all) {
+    const auto files = fetch_benchmark(manifest_for(benchmark), fetch_options(paths));
+    std::cerr << "[fetch] " << benchmark << ": " << files.size() << " files verified in "
+              << (paths.data_root / "raw" / benchmark).string() << '\n';
+  }
+}
+
+void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths,
+                   bool force) {
+  for (const std::string& benchmark : benchmarks) {
+    const Manifest manifest = manifest_for(benchmark);
+    const auto files = fetch_benchmark(manifest, fetch_options(paths));
+    const fs::path target = table_path(paths.data_root, benchmark);
+    if (fs::exists(target) && !force) {
+      std::set<std::string> wanted;
+      for (const auto& [name, path] : files) wanted.insert(sha256_file(path));
+      if (source_hashes(read_table(target).provenance) == wanted) {
+        std::cerr << "[convert] " << benchmark << ": " << target.string() << " is up to date\n";
+        continue;
+      }
+    }
+    const BenchmarkTable table = convert_benchmark(benchmark, files);
+    write_table(table, target);
+    std::cerr << "[convert] " << benchmark << ": " << table.size() << " architectures, "
+              << table.tasks.size() << " tasks -> " << target.string() << '\n';
+  }
+}
+
+void stats_stage(const RunConfig& config, const StagePaths& paths,
+                 const nlohmann::json& provenance) {
+  const fs::path stats_root = paths.results_root / "stats";
+  nlohmann::json task_list = nlohmann::json::array();
+  const int seed = config.seeds.front();
+  for (const SpaceRun& run : config.runs) {
+    const auto space = make_search_space(run.space);
+    const fs::path table_file = table_path(paths.data_root, space->benchmark());
+    const BenchmarkTable table = read_table(table_file);
+    const std::string table_sha = sha256_file(table_file);
+    const std::vector<std::int64_t> archs =
+        sample_arch_ids(static_cast<std::int64_t>(table.size()), run.sample);
+    std::vector<std::string> tasks = run.tasks;
+    if (tasks.empty()) {
+      for (const auto& task : table.tasks) tasks.push_back(task.info.name);
+    }
+    for (const std::string& task_name : tasks) {
+      const TaskTable& task = table.task(task_name);
+      const auto chosen = run.ground_truth.find(task_name);
+      const std::string metric =
+          chosen != run.ground_truth.end() ? chosen->second : task.info.default_metric;
+      if (task.metrics.count(metric) == 0) {
+        std::string known;
+        for (const auto& [name, values] : task.metrics) known += (known.empty() ? "" : ", ") + name;
+        throw Error("task '" + task_name + "' has no ground-truth metric '" + metric +
+                    "' (known: " + known + ")");
+      }
+      TaskStatsInput input;
+      input.space = run.space;
+      input.task = task_name;
+      input.ground_truth_metric = metric;
+      input.truth = task.metrics.at(metric);
+      input.planned_archs = archs;
+      input.statistics = config.statistics;
+      input.bootstrap.samples = config.bootstrap.samples;
+      input.bootstrap.confidence = config.bootstrap.confidence;
+      input.bootstrap.method = config.bootstrap.method;
+      input.bootstrap.seed = seed_for(SeedPurpose::kBootstrap,
+                                      {config.base_seed + static_cast<std::uint64_t>(seed),
+                                       run.space, task_name, "", 0});
+      input.table_sha256 = table_sha;
+      input.provenance = provenance;
+      for (const std::string& proxy : run.proxies) {
+        const fs::path file = score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
+        if (!fs::exists(file)) {
+          throw Error("score file " + file.string() + " is missing: run `zcbench score` first");
+        }
+        ScoreFile scores = read_score_file(file);
+        const nlohmann::json& settings = scores.provenance.at("settings");
+        ProxyResult result;
+        result.name = proxy;
+        result.version = settings.value("proxy_version", 0);
+        result.higher_is_better = settings.value("higher_is_better", true);
+        result.rows = std::move(scores.rows);
+        if (fs::exists(timing_path(file))) result.timings = read_timing_file(timing_path(file));
+        result.score_file_sha256 = sha256_file(file);
+        input.proxies.push_back(std::move(result));
+      }
+      nlohmann::json document = compute_task_stats(input);
+      if (task.metric_descriptions.count(metric) != 0) {
+        document["ground_truth_description"] = task.metric_descriptions.at(metric);
+      }
+      const std::string relative = run.space + "/" + task_name + ".json";
+      write_json_atomically(stats_root / relative, document);
+      task_list.push_back({{"space", run.space}, {"task", task_name}, {"file", relative}});
+      std::cerr << "[stats] " << relative << ": " << document.value("n_common", 0)
+                << " architectures in common\n";
+    }
+  }
+  nlohmann::json run_document = {{"kind", "run"},          {"schema_version", 1},
+                                 {"name", config.name},    {"config", config.raw},
+                                 {"provenance", provenance}, {"tasks", task_list}};
+  write_json_atomically(stats_root / "run.json", run_document);
+}
+
+fs::path render_stage(const StagePaths& paths) {
+  const fs::path out = paths.results_root / "site";
+  render_site(paths.results_root / "stats", out);
+  std::cerr << "[render] " << (out / "index.html").string() << '\n';
+  return out;
+}
+
+nlohmann::json environment_provenance() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  const std::string flags = cpu_field("flags");
+  std::string isa = "baseline";
+  if (flags.find(" avx2") != std::string::npos) isa = "avx2";
+  if (flags.find(" avx512f") != std::string::npos) isa = "avx512";
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::string(value) : std::string();
+  };
+  std::error_code ignored;
+  const fs::path blas = fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ignored);
+  return {{"zcbench_version", ZCB_VERSION},
+          {"git_sha", ZCB_GIT_SHA},
+          {"hdf5", std::to_string(major) + "." + std::to_string(minor) + "." +
+                       std::to_string(release)},
+          {"libtorch_package", run_command("dpkg-query -W -f='${Version}' libtorch1.13 2>/dev/null")},
+          {"blas", blas.string()},
+          {"cpu", cpu_field("model name")},
+          {"cpu_isa", isa},
+          {"env", {{"ONEDNN_MAX_CPU_ISA", env("ONEDNN_MAX_CPU_ISA")},
+                   {"OPENBLAS_CORETYPE", env("OPENBLAS_CORETYPE")},
+                   {"OMP_NUM_THREADS", env("OMP_NUM_THREADS")}}}};
+}
+
+}  // namespace zcb

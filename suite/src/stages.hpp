@@ -1,0 +1,45 @@
+/// @file stages.hpp
+/// @brief The fetch, convert, stats and render stages (score is in score_stage.hpp), each
+/// reading only what earlier stages wrote. Torch-free.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config.hpp"
+
+namespace zcb {
+
+/// Where a run reads and writes.
+struct StagePaths {
+  std::filesystem::path data_root;     ///< raw/ and tables/
+  std::filesystem::path results_root;  ///< raw/ (scores), stats/, site/
+  std::string mirror;                  ///< local folder or base URL tried before the network
+};
+
+/// Benchmarks a config needs (the spaces' tables), in first-use order.
+std::vector<std::string> benchmarks_of(const RunConfig& config);
+
+/// Fetches the raw files of @p benchmarks (and the image sets) into data_root/raw.
+void fetch_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths);
+
+/// Converts raw files into data_root/tables/<benchmark>.h5 (skipped when the table exists and
+/// was made from the same source files, unless @p force).
+void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths,
+                   bool force);
+
+/// Computes results_root/stats/<space>/<task>.json and run.json from the score files.
+void stats_stage(const RunConfig& config, const StagePaths& paths,
+                 const nlohmann::json& provenance);
+
+/// Renders results_root/site from results_root/stats.
+std::filesystem::path render_stage(const StagePaths& paths);
+
+/// Torch-free facts about this machine and build for provenance records: zcbench version, git
+/// sha, HDF5 version, active BLAS, CPU model and ISA flags, relevant environment variables.
+nlohmann::json environment_provenance();
+
+}  // namespace zcb

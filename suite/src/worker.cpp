@@ -1,0 +1,193 @@
+#include "worker.hpp"
+
+#include <ATen/Context.h>
+#include <c10/util/Exception.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <new>
+
+#include "zcb/data/images.hpp"
+#include "zcb/error.hpp"
+#include "zcb/network.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/search_space.hpp"
+#include "zcb/seeds.hpp"
+#include "zcb/torch_headers.hpp"
+
+namespace zcb {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point start, const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+bool is_out_of_memory(const std::string& message) {
+  return message.find("out of memory") != std::string::npos ||
+         message.find("Out of memory") != std::string::npos ||
+         message.find("DefaultCPUAllocator: can't allocate") != std::string::npos;
+}
+
+}  // namespace
+
+struct JobRunner::State {
+  std::map<std::string, std::unique_ptr<SearchSpace>> spaces;
+  std::map<std::string, std::unique_ptr<Proxy>> proxies;
+  std::map<std::string, ImageSet> image_sets;
+  // (image source, batch size, seed) -> tensors on the CPU
+  std::map<std::tuple<std::string, int, std::uint64_t>, std::pair<torch::Tensor, torch::Tensor>>
+      batches;
+
+  SearchSpace& space(const std::string& name) {
+    auto& slot = spaces[name];
+    if (!slot) slot = make_search_space(name);
+    return *slot;
+  }
+  Proxy& proxy(const std::string& name) {
+    auto& slot = proxies[name];
+    if (!slot) slot = make_proxy(name);
+    return *slot;
+  }
+  const std::pair<torch::Tensor, torch::Tensor>& batch(const Job& job, int size,
+                                                       std::uint64_t seed) {
+    const auto key = std::make_tuple(job.task.image_source, size, seed);
+    auto found = batches.find(key);
+    if (found != batches.end()) return found->second;
+    auto images = image_sets.find(job.task.image_source);
+    if (images == image_sets.end()) {
+      images = image_sets
+                   .emplace(job.task.image_source,
+                            load_image_source(job.task.image_source, job.image_files))
+                   .first;
+    }
+    Batch drawn = sample_batch(images->second, size, seed);
+    if (drawn.channels != job.task.channels || drawn.height != job.task.height ||
+        drawn.width != job.task.width) {
+      throw Error("image source '" + job.task.image_source + "' gives " +
+                  std::to_string(drawn.channels) + "x" + std::to_string(drawn.height) + "x" +
+                  std::to_string(drawn.width) + " images but task '" + job.task.name +
+                  "' expects " + std::to_string(job.task.channels) + "x" +
+                  std::to_string(job.task.height) + "x" + std::to_string(job.task.width));
+    }
+    torch::Tensor inputs =
+        torch::from_blob(drawn.pixels.data(), {drawn.n, drawn.channels, drawn.height, drawn.width},
+                         torch::kFloat32)
+            .clone();
+    torch::Tensor labels = torch::from_blob(drawn.labels.data(), {drawn.n}, torch::kInt64).clone();
+    return batches.emplace(key, std::make_pair(inputs, labels)).first->second;
+  }
+};
+
+JobRunner::JobRunner() : state_(std::make_unique<State>()) {}
+JobRunner::~JobRunner() = default;
+
+JobResult JobRunner::run(const Job& job) {
+  JobResult result;
+  result.job_id = job.job_id;
+  const torch::Device device(job.device);
+  const SeedKey weights_key{job.base_seed, job.space, job.task.name, "", job.arch_id};
+  for (const std::string& proxy_name : job.proxies) {
+    ProxyOutcome outcome;
+    outcome.proxy = proxy_name;
+    try {
+      Proxy& proxy = state_->proxy(proxy_name);
+      SearchSpace& space = state_->space(job.space);
+      const ProxyRequirements needs = proxy.requirements();
+      const Complexity complexity = space.complexity(job.arch, job.task);
+
+      // Build: weights from (base, space, arch) only, so every proxy sees the same network.
+      torch::manual_seed(seed_for(SeedPurpose::kWeights, weights_key));
+      auto start = Clock::now();
+      std::shared_ptr<Network> network = space.build(job.arch, job.task);
+      network->hooks().bypass_batch_norm = !needs.batch_norm;
+      network->to(device, needs.float64 ? torch::kFloat64 : torch::kFloat32);
+      network->train();
+      outcome.build_ms = elapsed_ms(start, device);
+
+      ProxyContext context;
+      context.device = device;
+      context.task = &job.task;
+      context.complexity = &complexity;
+      if (needs.needs_data) {
+        const int size = needs.batch_size > 0 ? needs.batch_size : job.batch_size;
+        const std::uint64_t data_seed =
+            seed_for(SeedPurpose::kData, {job.base_seed, job.space, job.task.name, "", 0});
+        const auto& [inputs, labels] = state_->batch(job, size, data_seed);
+        const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
+        context.inputs = inputs.to(device, dtype);
+        if (needs.needs_labels) context.labels = labels.to(device);
+      }
+      context.proxy_seed = seed_for(SeedPurpose::kProxy, {job.base_seed, "", "", proxy_name, 0});
+      torch::manual_seed(context.proxy_seed);
+
+      start = Clock::now();
+      outcome.score = proxy.score(*network, context);
+      outcome.score_ms = elapsed_ms(start, device);
+      outcome.status = std::isfinite(outcome.score) ? RowStatus::kOk : RowStatus::kNonFinite;
+    } catch (const std::bad_alloc&) {
+      outcome.status = RowStatus::kOutOfMemory;
+      outcome.message = "out of memory (std::bad_alloc)";
+    } catch (const std::exception& e) {
+      // c10::Error's what() carries a C++ backtrace after the first line: keep the message.
+      std::string message = e.what();
+      if (const auto* torch_error = dynamic_cast<const c10::Error*>(&e)) {
+        message = torch_error->what_without_backtrace();
+      }
+      outcome.status = is_out_of_memory(message) ? RowStatus::kOutOfMemory : RowStatus::kError;
+      outcome.message = message.substr(0, 1000);
+    }
+    if (outcome.status != RowStatus::kOk && outcome.status != RowStatus::kNonFinite) {
+      outcome.score = std::nan("");
+    }
+    result.outcomes.push_back(std::move(outcome));
+  }
+  return result;
+}
+
+nlohmann::json configure_torch(int threads) {
+  torch::set_num_threads(threads);
+  // Deterministic kernels where they exist; warn rather than fail where none does (CUDA).
+  at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+  at::globalContext().setBenchmarkCuDNN(false);
+  at::globalContext().setDeterministicCuDNN(true);
+  return {{"threads", threads},
+          {"deterministic_algorithms", true},
+          {"cudnn_benchmark", false},
+          {"cudnn_deterministic", true}};
+}
+
+std::string resolve_device(const std::string& requested) {
+  const bool cuda = torch::cuda::is_available();
+  if (requested == "cuda" && !cuda) {
+    throw Error("device 'cuda' requested but no CUDA device is usable (use 'auto' or 'cpu')");
+  }
+  if (requested == "auto") return cuda ? "cuda" : "cpu";
+  return requested;
+}
+
+nlohmann::json torch_versions() {
+  return {{"libtorch", TORCH_VERSION},
+          {"cuda_available", torch::cuda::is_available()},
+          {"cuda_devices", torch::cuda::device_count()}};
+}
+
+int worker_main(std::istream& in, std::ostream& out, int threads) {
+  configure_torch(threads);
+  JobRunner runner;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    JobResult result = runner.run(job_from_json(nlohmann::json::parse(line)));
+    out << to_json(result).dump() << '\n' << std::flush;
+  }
+  return 0;
+}
+
+}  // namespace zcb

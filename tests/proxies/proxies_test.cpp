@@ -1,0 +1,117 @@
+// Each proxy on a toy network against golden values from an independent Python
+// re-implementation of its reference code (reference_proxies.py: foresight's mask trick for
+// snip, numpy's eig for jacob_cov, forward hooks for NASWOT), same seeds, same libtorch.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ops/ops.hpp"
+#include "zcb/error.hpp"
+#include "zcb/network.hpp"
+#include "zcb/proxy.hpp"
+
+namespace zcb {
+namespace {
+
+class ToyNetwork : public Network {
+ public:
+  ToyNetwork() {
+    const auto& hooks = shared_hooks();
+    conv1_ = register_module("conv1", torch::nn::Conv2d(ops::conv_options(3, 4, 3, 1, 1)));
+    bn1_ = register_module("bn1", ops::TappedBatchNorm2d(4, hooks));
+    relu1_ = register_module("relu1", ops::TappedReLU(hooks));
+    conv2_ = register_module("conv2", torch::nn::Conv2d(ops::conv_options(4, 4, 3, 1, 1)));
+    bn2_ = register_module("bn2", ops::TappedBatchNorm2d(4, hooks));
+    relu2_ = register_module("relu2", ops::TappedReLU(hooks));
+    fc_ = register_module("fc", torch::nn::Linear(4, 3));
+  }
+  torch::Tensor forward(torch::Tensor x) override {
+    x = relu1_->forward(bn1_->forward(conv1_->forward(x)));
+    x = relu2_->forward(bn2_->forward(conv2_->forward(x)));
+    return fc_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+  }
+
+ private:
+  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
+  ops::TappedBatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  ops::TappedReLU relu1_{nullptr}, relu2_{nullptr};
+  torch::nn::Linear fc_{nullptr};
+};
+
+class ProxyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    torch::set_num_threads(1);
+    torch::manual_seed(0);
+    inputs_ = torch::randn({8, 3, 8, 8});
+    labels_ = torch::randint(0, 3, {8}, torch::kInt64);
+    task_.name = "toy";
+    task_.num_classes = 3;
+    task_.height = task_.width = 8;
+    complexity_.params = 283;
+    complexity_.flops = 12345;
+  }
+
+  double score(const std::string& name) {
+    const auto proxy = make_proxy(name);
+    const ProxyRequirements needs = proxy->requirements();
+    torch::manual_seed(1);
+    ToyNetwork network;
+    network.hooks().bypass_batch_norm = !needs.batch_norm;
+    if (needs.float64) network.to(torch::kFloat64);
+    ProxyContext context;
+    context.task = &task_;
+    context.complexity = &complexity_;
+    if (needs.needs_data) context.inputs = inputs_;
+    if (needs.needs_labels) context.labels = labels_;
+    return proxy->score(network, context);
+  }
+
+  torch::Tensor inputs_, labels_;
+  TaskInfo task_;
+  Complexity complexity_;
+};
+
+// Golden values: /usr/bin/python3 tests/proxies/reference_proxies.py
+TEST_F(ProxyTest, Params) { EXPECT_EQ(score("params"), 283.0); }
+TEST_F(ProxyTest, FlopsComeFromTheSpace) { EXPECT_EQ(score("flops"), 12345.0); }
+TEST_F(ProxyTest, GradNorm) { EXPECT_NEAR(score("grad_norm"), 0.40329524129629135, 1e-12); }
+TEST_F(ProxyTest, SnipEqualsTheMaskTrick) {
+  EXPECT_NEAR(score("snip"), 0.25037072971463203, 1e-12);
+}
+TEST_F(ProxyTest, Synflow) { EXPECT_NEAR(score("synflow"), 52.123557975002157, 1e-9); }
+TEST_F(ProxyTest, JacobCovEigvalshMatchesNumpyEig) {
+  EXPECT_NEAR(score("jacob_cov"), -8.3946161460800965, 1e-6);
+}
+TEST_F(ProxyTest, Naswot) { EXPECT_NEAR(score("naswot"), 46.340785980409493, 1e-9); }
+
+TEST_F(ProxyTest, SameInputsSameBits) {
+  for (const std::string& name : proxy_names()) EXPECT_EQ(score(name), score(name)) << name;
+}
+
+TEST_F(ProxyTest, DataProxiesRefuseAMissingBatch) {
+  const auto proxy = make_proxy("grad_norm");
+  ToyNetwork network;
+  ProxyContext context;
+  context.task = &task_;
+  EXPECT_THROW(proxy->score(network, context), Error);
+}
+
+TEST(ProxyRegistry, ListsTheSevenFoundationProxies) {
+  const std::vector<std::string> expected = {"params",  "flops",     "grad_norm", "snip",
+                                             "synflow", "jacob_cov", "naswot"};
+  EXPECT_EQ(proxy_names(), expected);
+  for (const auto& name : expected) EXPECT_EQ(make_proxy(name)->name(), name);
+}
+
+TEST(ProxyRegistry, UnknownNameListsKnownOnes) {
+  try {
+    make_proxy("zico");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("known: params, flops"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace zcb
