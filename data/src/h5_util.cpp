@@ -3,8 +3,11 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 #include "zcb/error.hpp"
 
@@ -76,9 +79,19 @@ std::vector<T> read_column(H5::H5File& file, const std::string& name, H5T_class_
     if (rows > 0) data.read(values.data(), memory_type);
     return values;
   } catch (const H5::Exception& e) {
-    throw Error(file_name_of(file) + ": cannot read dataset '" + name + "' (" +
-                e.getDetailMsg() + "); the file may be truncated or corrupt");
+    throw Error(file_name_of(file) + ": cannot read dataset '" + name + "' (" + e.getDetailMsg() +
+                "); the file may be truncated or corrupt");
   }
+}
+
+void sync_to_disk(const fs::path& path) {
+#if defined(__unix__) || defined(__APPLE__)
+  const int descriptor = ::open(path.c_str(), O_RDONLY);
+  if (descriptor < 0) throw Error("cannot open " + path.string() + " to sync it to disk");
+  const int status = ::fsync(descriptor);
+  ::close(descriptor);
+  if (status != 0) throw Error("cannot sync " + path.string() + " to disk (disk full?)");
+#endif
 }
 
 }  // namespace
@@ -94,11 +107,9 @@ void write_atomically(const fs::path& path, const std::function<void(H5::H5File&
       fill(file);
       file.flush(H5F_SCOPE_GLOBAL);
     }
-    // Flush the bytes to disk before the rename makes them visible under the final name.
-    if (std::FILE* handle = std::fopen(temporary.c_str(), "rb+")) {
-      std::fflush(handle);
-      std::fclose(handle);
-    }
+    // Sync the bytes to disk before the rename makes them visible under the final name, so a
+    // crash cannot leave a complete-looking but empty file (fflush alone does not sync).
+    sync_to_disk(temporary);
     fs::rename(temporary, path);
   } catch (const H5::Exception& e) {
     fs::remove(temporary, ignored);
@@ -206,8 +217,8 @@ std::vector<std::string> read_strings(H5::H5File& file, const std::string& name)
     }
     return values;
   } catch (const H5::Exception& e) {
-    throw Error(file_name_of(file) + ": cannot read dataset '" + name + "' (" +
-                e.getDetailMsg() + "); the file may be truncated or corrupt");
+    throw Error(file_name_of(file) + ": cannot read dataset '" + name + "' (" + e.getDetailMsg() +
+                "); the file may be truncated or corrupt");
   }
 }
 
@@ -254,8 +265,8 @@ std::string read_string_attribute(H5::H5File& file, const std::string& name) {
     value.erase(std::find(value.begin(), value.end(), '\0'), value.end());
     return value;
   } catch (const H5::Exception& e) {
-    throw Error(file_name_of(file) + ": cannot read attribute '" + name + "' (" +
-                e.getDetailMsg() + ")");
+    throw Error(file_name_of(file) + ": cannot read attribute '" + name + "' (" + e.getDetailMsg() +
+                ")");
   }
 }
 

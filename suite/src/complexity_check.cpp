@@ -9,6 +9,7 @@
 #include "zcb/torch_headers.hpp"
 
 namespace zcb {
+using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 
 ComplexityReport check_complexity(const std::string& space_name, const std::filesystem::path& path,
                                   const std::vector<std::int64_t>& arch_ids) {

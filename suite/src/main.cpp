@@ -67,8 +67,8 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
                 << ")\n";
     }
   } else if (what == "benchmarks" || what == "tasks") {
-    for (const std::string& name : zcb::manifest_names()) {
-      const fs::path table = zcb::table_path(paths.data_root, name);
+    for (const std::string& name : zcb::data::manifest_names()) {
+      const fs::path table = zcb::data::table_path(paths.data_root, name);
       if (what == "benchmarks") {
         std::cout << std::left << std::setw(12) << name
                   << (fs::exists(table) ? "installed  " + table.string()
@@ -76,7 +76,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
                                               " && zcbench convert " + name + ")")
                   << '\n';
       } else if (fs::exists(table)) {
-        for (const auto& task : zcb::read_table(table).tasks) {
+        for (const auto& task : zcb::data::read_table(table).tasks) {
           std::cout << name << "/" << task.info.name << ": " << task.info.num_classes
                     << " classes, input " << task.info.channels << "x" << task.info.height << "x"
                     << task.info.width << ", images '" << task.info.image_source
@@ -95,14 +95,15 @@ int main(int argc, char** argv) {
   CLI::App app{"zcbench: reproducible benchmarks of zero-cost NAS proxies"};
   app.require_subcommand(1);
   zcb::StagePaths paths;
-  paths.data_root = zcb::default_data_root();
-  paths.mirror = zcb::default_mirror();
+  paths.data_root = zcb::data::default_data_root();
+  paths.mirror = zcb::data::default_mirror();
   paths.results_root = "zcb-results";
   if (const char* results = std::getenv("ZCB_RESULTS")) paths.results_root = results;
   std::string data_root = paths.data_root.string(), results_root = paths.results_root.string();
   app.add_option("--data-root", data_root, "raw files and tables (env ZCB_DATA_ROOT)");
   app.add_option("--results", results_root, "scores, stats and site (env ZCB_RESULTS)");
   app.add_option("--mirror", paths.mirror, "local folder or base URL tried first (env ZCB_MIRROR)");
+  app.add_flag("--offline", paths.offline, "never download: use the data root and the mirror only");
 
   std::string config_path;
   bool force = false;
@@ -114,6 +115,8 @@ int main(int argc, char** argv) {
   run->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
   run->add_flag("--force", force, "rescore and reconvert even where results exist");
   run->add_option("--workers", workers, "worker processes (default: the config's)");
+  double checkpoint_seconds = 30.0;
+  run->add_option("--checkpoint-seconds", checkpoint_seconds, "how often finished rows are saved");
 
   auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
   fetch->add_option("benchmarks", names, "benchmarks (default: all)");
@@ -124,6 +127,7 @@ int main(int argc, char** argv) {
   score->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
   score->add_flag("--force", force, "discard existing rows and rescore");
   score->add_option("--workers", workers, "worker processes (default: the config's)");
+  score->add_option("--checkpoint-seconds", checkpoint_seconds, "how often finished rows are saved");
   auto* stats = app.add_subcommand("stats", "compute statistics from the score files");
   stats->add_option("--config", config_path, "run config (JSON)")->required()->check(CLI::ExistingFile);
   app.add_subcommand("render", "render the static site from the stats");
@@ -152,7 +156,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (fetch->parsed() || convert->parsed()) {
-      if (names.empty()) names = zcb::manifest_names();
+      if (names.empty()) names = zcb::data::manifest_names();
       names.erase(std::remove(names.begin(), names.end(), "images"), names.end());
       if (fetch->parsed()) zcb::fetch_stage(names, paths);
       if (convert->parsed()) zcb::convert_stage(names, paths, force);
@@ -160,8 +164,8 @@ int main(int argc, char** argv) {
     }
     if (check->parsed()) {
       const auto space = zcb::make_search_space(space_name);
-      const fs::path table = zcb::table_path(paths.data_root, space->benchmark());
-      const auto total = static_cast<std::int64_t>(zcb::read_table(table).size());
+      const fs::path table = zcb::data::table_path(paths.data_root, space->benchmark());
+      const auto total = static_cast<std::int64_t>(zcb::data::read_table(table).size());
       std::vector<std::int64_t> ids;
       if (sample_size > 0) ids = zcb::sample_arch_ids(total, {sample_size, 1});
       const auto report = zcb::check_complexity(space_name, table, ids);
@@ -199,6 +203,8 @@ int main(int argc, char** argv) {
       options.data_root = paths.data_root;
       options.results_root = paths.results_root;
       options.mirror = paths.mirror;
+      options.offline = paths.offline;
+      options.checkpoint_seconds = checkpoint_seconds;
       options.workers = workers;
       options.force = force;
       options.device = device;

@@ -28,6 +28,7 @@
 #include "zcb/search_space.hpp"
 
 namespace zcb {
+using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 namespace fs = std::filesystem;
 namespace {
 
@@ -145,10 +146,10 @@ class ScoreStage {
 
  private:
   void plan() {
-    const fs::path images_root = options_.data_root;
     FetchOptions fetch_options;
     fetch_options.data_root = options_.data_root;
     fetch_options.mirror = options_.mirror;
+    fetch_options.allow_network = !options_.offline;
     image_files_ = fetch_benchmark(manifest_for("images"), fetch_options);
     nlohmann::json image_hashes = nlohmann::json::object();
     for (const auto& file : manifest_for("images").files) image_hashes[file.name] = file.sha256;

@@ -20,6 +20,7 @@ struct ScoreOptions {
   std::filesystem::path data_root;
   std::filesystem::path results_root;
   std::string mirror;
+  bool offline = false;
   int workers = -1;             ///< -1 = the config's value
   bool force = false;           ///< discard existing rows and rescore
   double checkpoint_seconds = 30.0;

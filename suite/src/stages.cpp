@@ -11,7 +11,7 @@
 #include "plan.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/manifest.hpp"
-#include "zcb/data/nb201_table.hpp"
+#include "zcb/data/convert.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
@@ -30,6 +30,7 @@
 #endif
 
 namespace zcb {
+using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 namespace fs = std::filesystem;
 namespace {
 
@@ -37,6 +38,7 @@ FetchOptions fetch_options(const StagePaths& paths) {
   FetchOptions options;
   options.data_root = paths.data_root;
   options.mirror = paths.mirror;
+  options.allow_network = !paths.offline;
   return options;
 }
 
@@ -192,7 +194,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
 
 fs::path render_stage(const StagePaths& paths) {
   const fs::path out = paths.results_root / "site";
-  render_site(paths.results_root / "stats", out);
+  site::render_site(paths.results_root / "stats", out);
   std::cerr << "[render] " << (out / "index.html").string() << '\n';
   return out;
 }

@@ -18,6 +18,7 @@ struct StagePaths {
   std::filesystem::path data_root;     ///< raw/ and tables/
   std::filesystem::path results_root;  ///< raw/ (scores), stats/, site/
   std::string mirror;                  ///< local folder or base URL tried before the network
+  bool offline = false;                ///< never download
 };
 
 /// Benchmarks a config needs (the spaces' tables), in first-use order.

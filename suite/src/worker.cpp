@@ -20,6 +20,7 @@
 #include "zcb/torch_headers.hpp"
 
 namespace zcb {
+using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -1,0 +1,37 @@
+#include "zcb/data/convert.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+#include "zcb/data/manifest.hpp"
+#include "zcb/error.hpp"
+
+namespace zcb::data {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Convert, KnownConverters) {
+  EXPECT_EQ(converter_names(), (std::vector<std::string>{"nb201"}));
+  // Every converter has a manifest to fetch its inputs with.
+  const auto manifests = manifest_names();
+  for (const auto& name : converter_names()) {
+    EXPECT_NE(std::find(manifests.begin(), manifests.end(), name), manifests.end()) << name;
+  }
+}
+
+TEST(Convert, UnknownBenchmarkListsKnownOnes) {
+  const std::string message = testing::error_message([] { convert_benchmark("nb101", {}); });
+  EXPECT_THAT(message, HasSubstr("no converter for benchmark 'nb101'"));
+  EXPECT_THAT(message, HasSubstr("nb201"));
+}
+
+TEST(Convert, DispatchesToTheBenchmarkConverter) {
+  // The NB201 converter's own error shows the call reached it.
+  EXPECT_THAT(testing::error_message([] { convert_benchmark("nb201", {}); }),
+              HasSubstr("NB201 conversion needs the file"));
+}
+
+}  // namespace
+}  // namespace zcb::data

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# End-to-end test of the whole pipeline on real data (NB201 tables and CIFAR-10 / ImageNet16
+# images from the mirror): every stage, determinism, resumption after a kill, and bad input.
+# Usage: pipeline_test.sh <zcbench> <source dir>. Needs ZCB_MIRROR (skipped with 77 if unset).
+set -uo pipefail
+zcb="$1"
+src="$2"
+if [ -z "${ZCB_MIRROR:-}" ] || [ ! -d "$ZCB_MIRROR" ]; then
+  echo "SKIP: ZCB_MIRROR does not name the data mirror (e.g. ../shared/data)"
+  exit 77
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export ZCB_DATA_ROOT="$work/data"
+configs="$src/suite/configs"
+passed=0
+failed=0
+check() {  # check <description> <command...>
+  local what="$1"
+  shift
+  if "$@" >"$work/out.txt" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: $what"
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $what"
+    tail -20 "$work/out.txt"
+  fi
+}
+fails_with() {  # fails_with <expected text> <command...>: exit code 2 and the text in stderr
+  local expected="$1"
+  shift
+  local code=0
+  "$@" >"$work/err.txt" 2>&1 || code=$?
+  [ "$code" -eq 2 ] && grep -qF -- "$expected" "$work/err.txt" || {
+    echo "exit $code, output:"
+    cat "$work/err.txt"
+    return 1
+  }
+}
+same_scores() {  # byte-identical score files in two results roots
+  local a="$1" b="$2" n=0
+  while IFS= read -r file; do
+    cmp "$a/raw/$file" "$b/raw/$file" || return 1
+    n=$((n + 1))
+  done < <(cd "$a/raw" && find . -name 'seed-0.h5' | sort)
+  [ "$n" -gt 0 ]
+}
+
+# 1. The whole pipeline: fetch, convert, score (3 tasks x 7 proxies), stats, render.
+check "smoke run renders a site" "$zcb" --results "$work/smoke" run --config "$configs/smoke.json"
+check "site index exists" test -s "$work/smoke/site/index.html"
+for task in cifar10 cifar100 ImageNet16-120; do
+  check "stats for $task" test -s "$work/smoke/stats/nb201/$task.json"
+done
+check "a rerun scores nothing" bash -c \
+  "'$zcb' --results '$work/smoke' score --config '$configs/smoke.json' 2>&1 | grep -q '] 0 jobs to run'"
+
+# 2. Determinism: the same config twice (and with another worker count) gives byte-identical
+# score files.
+check "tiny run A" "$zcb" --results "$work/a" score --config "$configs/tiny.json"
+check "tiny run B, one worker" "$zcb" --results "$work/b" score --config "$configs/tiny.json" --workers 1
+check "runs A and B are bit-identical" same_scores "$work/a" "$work/b"
+
+# 3. Kill -9 mid-way, rerun: the finished rows are kept and the result equals run A.
+"$zcb" --results "$work/c" score --config "$configs/tiny.json" --checkpoint-seconds 0 \
+  >"$work/killed.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -n "$(find "$work/c/raw" -name 'seed-0.h5' 2>/dev/null | head -1)" ] && break
+  sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+check "resumed run reuses finished rows" bash -c \
+  "'$zcb' --results '$work/c' score --config '$configs/tiny.json' 2>&1 | tee '$work/resume.txt' | grep -Eq ', [1-9][0-9]* rows already done'"
+check "resumed run equals the uninterrupted one" same_scores "$work/a" "$work/c"
+
+# 4. Bad input: clear errors, nothing lost.
+sed 's/"naswot"\]/"naswot", "nope"]/' "$configs/tiny.json" >"$work/bad-proxy.json"
+check "unknown proxy lists the known ones" fails_with "unknown proxy 'nope' (known: params" \
+  "$zcb" --results "$work/a" score --config "$work/bad-proxy.json"
+sed 's/"space": "nb201"/"space": "nb999"/' "$configs/tiny.json" >"$work/bad-space.json"
+check "unknown space lists the known ones" fails_with "unknown search space 'nb999' (known: nb201" \
+  "$zcb" --results "$work/a" score --config "$work/bad-space.json"
+sed 's/"tasks": \["cifar10"\]/"tasks": ["cifar11"]/' "$configs/tiny.json" >"$work/bad-task.json"
+check "unknown task lists the known ones" fails_with "cifar11" \
+  "$zcb" --results "$work/a" score --config "$work/bad-task.json"
+file="$(cd "$work/a/raw" && find . -name 'seed-0.h5' | sort | head -1)"
+cp "$work/a/raw/$file" "$work/saved.h5"
+truncate -s 1000 "$work/a/raw/$file"
+check "a truncated score file is a clear error" fails_with "$(basename "$file")" \
+  "$zcb" --results "$work/a" stats --config "$configs/tiny.json"
+check "the other score files are untouched" bash -c "cmp '$work/b/raw/nb201/cifar10/snip/seed-0.h5' '$work/a/raw/nb201/cifar10/snip/seed-0.h5' || [ '$file' = './nb201/cifar10/snip/seed-0.h5' ]"
+raw="$work/data/raw/nb201/nats-bench-landscape_nats_bench.csv"
+chmod u+w "$raw"
+echo "tampered" >>"$raw"
+check "a raw file with the wrong checksum is a clear error" fails_with "sha256" \
+  "$zcb" --offline convert nb201
+check "the existing table survives" test -s "$work/data/tables/nb201.h5"
+check "missing files are named with where to get them" fails_with "nats-bench-landscape" \
+  env ZCB_DATA_ROOT="$work/empty" "$zcb" --offline --mirror "$work/no-mirror" fetch nb201
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
