@@ -1,0 +1,55 @@
+/// @file task_stats.hpp
+/// @brief Statistics of every proxy on one (space, task): the `task_stats` JSON document.
+///
+/// The document's schema is described in results/README.md.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "zcb/results/score_file.hpp"
+#include "zcb/results/statistics.hpp"
+
+namespace zcb {
+
+/// One proxy's scores on the task, merged over shards.
+struct ProxyResult {
+  std::string name;
+  int version = 0;
+  bool higher_is_better = true;  ///< false: scores are negated before any statistic
+  std::vector<ScoreRow> rows;    ///< any order; arch ids must be unique
+  std::vector<TimingRow> timings;
+  std::string score_file_sha256;  ///< of the score file(s) read, recorded as an input
+};
+
+/// Everything compute_task_stats() needs; it reads no files.
+struct TaskStatsInput {
+  std::string space;
+  std::string task;
+  std::string ground_truth_metric;  ///< e.g. "test_accuracy_200ep_mean" (explicit, DESIGN.md)
+  std::vector<double> truth;        ///< indexed by arch_id; NaN where the benchmark has none
+  std::vector<std::int64_t> planned_archs;  ///< the run plan's architectures (unique)
+  std::vector<ProxyResult> proxies;         ///< output keeps this order; names unique
+  std::vector<std::string> statistics;      ///< names from statistic_registry()
+  BootstrapSettings bootstrap;  ///< seed: seed_for(SeedPurpose::kBootstrap, {base, space, task})
+  std::string table_sha256;     ///< of the benchmark table the truth came from
+  nlohmann::json provenance;    ///< copied into the document as is
+};
+
+/// Computes the `task_stats` document (schema version 1).
+///
+/// Statistics use the common set: planned archs with a finite truth that every proxy scored
+/// with status ok, in ascending arch_id order (so the result never depends on plan or row
+/// order, and proxies are compared on the same architectures and, through one bootstrap seed,
+/// the same resamples). Everything else is counted per proxy (statuses, missing rows, rows
+/// outside the plan) and the first five distinct error messages are kept. With fewer than 3
+/// common archs every `stats` is null and `stats_reason` says why.
+///
+/// Throws zcb::Error on inconsistent input: an unknown statistic (listing the known ones),
+/// duplicate proxy names, planned archs or row arch ids, a planned arch without a truth entry,
+/// or a kOk row with a non-finite score.
+nlohmann::json compute_task_stats(const TaskStatsInput& input);
+
+}  // namespace zcb

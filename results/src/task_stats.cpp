@@ -1,0 +1,222 @@
+#include "zcb/results/task_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "zcb/error.hpp"
+
+namespace zcb {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr std::size_t kMinCommon = 3;
+constexpr std::size_t kMaxErrorMessages = 5;
+
+// JSON has no NaN; say "undefined" explicitly rather than rely on the serializer.
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+// A proxy's rows sorted by arch id, for binary search.
+struct SortedRows {
+  std::vector<const ScoreRow*> rows;
+
+  const ScoreRow* find(std::int64_t arch_id) const {
+    const auto it =
+        std::lower_bound(rows.begin(), rows.end(), arch_id,
+                         [](const ScoreRow* row, std::int64_t id) { return row->arch_id < id; });
+    return it != rows.end() && (*it)->arch_id == arch_id ? *it : nullptr;
+  }
+};
+
+SortedRows sort_rows(const ProxyResult& proxy) {
+  SortedRows sorted;
+  for (const ScoreRow& row : proxy.rows) {
+    if (row.status == RowStatus::kOk && !std::isfinite(row.score)) {
+      throw Error("task stats: proxy '" + proxy.name + "' arch " + std::to_string(row.arch_id) +
+                  " has status ok but a non-finite score");
+    }
+    sorted.rows.push_back(&row);
+  }
+  std::sort(sorted.rows.begin(), sorted.rows.end(),
+            [](const ScoreRow* a, const ScoreRow* b) { return a->arch_id < b->arch_id; });
+  for (std::size_t i = 1; i < sorted.rows.size(); ++i) {
+    if (sorted.rows[i]->arch_id == sorted.rows[i - 1]->arch_id) {
+      throw Error("task stats: proxy '" + proxy.name + "' has two rows for arch " +
+                  std::to_string(sorted.rows[i]->arch_id) + " (merge shards without overlap)");
+    }
+  }
+  return sorted;
+}
+
+// Counts, messages and costs of one proxy over the planned archs.
+nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted,
+                              const std::vector<std::int64_t>& plan) {
+  const auto planned = [&](std::int64_t id) {
+    return std::binary_search(plan.begin(), plan.end(), id);
+  };
+  std::size_t n_scored = 0, n_ok = 0, n_unplanned = 0;
+  std::map<std::string, std::size_t> status_counts{{"ok", 0}};
+  std::vector<std::string> errors;
+  for (const ScoreRow* row : sorted.rows) {
+    if (!planned(row->arch_id)) {
+      ++n_unplanned;
+      continue;
+    }
+    ++n_scored;
+    ++status_counts[std::string(to_string(row->status))];
+    if (row->status == RowStatus::kOk) {
+      ++n_ok;
+    } else if (!row->message.empty() && errors.size() < kMaxErrorMessages &&
+               std::find(errors.begin(), errors.end(), row->message) == errors.end()) {
+      errors.push_back(row->message);
+    }
+  }
+  double build_sum = 0.0, score_sum = 0.0;
+  std::size_t timed = 0;
+  for (const TimingRow& timing : proxy.timings) {
+    if (!planned(timing.arch_id)) continue;
+    build_sum += timing.build_ms;
+    score_sum += timing.score_ms;
+    ++timed;
+  }
+  const double n_planned = static_cast<double>(plan.size());
+  return {
+      {"name", proxy.name},
+      {"version", proxy.version},
+      {"higher_is_better", proxy.higher_is_better},
+      {"n_scored", n_scored},
+      {"n_ok", n_ok},
+      {"n_missing", plan.size() - n_scored},
+      {"n_unplanned", n_unplanned},
+      {"coverage", plan.empty() ? nlohmann::json(nullptr)
+                                : nlohmann::json(static_cast<double>(n_ok) / n_planned)},
+      {"status_counts", status_counts},
+      {"errors", errors},
+      {"mean_build_ms", timed == 0 ? nlohmann::json(nullptr)
+                                   : number_or_null(build_sum / static_cast<double>(timed))},
+      {"mean_score_ms", timed == 0 ? nlohmann::json(nullptr)
+                                   : number_or_null(score_sum / static_cast<double>(timed))},
+  };
+}
+
+}  // namespace
+
+nlohmann::json compute_task_stats(const TaskStatsInput& input) {
+  std::vector<const NamedStatistic*> statistics;
+  for (const std::string& name : input.statistics) {
+    if (std::count(input.statistics.begin(), input.statistics.end(), name) > 1) {
+      throw Error("task stats: statistic '" + name + "' is listed twice");
+    }
+    statistics.push_back(&find_statistic(name));
+  }
+  check_bootstrap_settings(input.bootstrap);
+
+  std::vector<std::int64_t> plan = input.planned_archs;
+  std::sort(plan.begin(), plan.end());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (i > 0 && plan[i] == plan[i - 1]) {
+      throw Error("task stats: arch " + std::to_string(plan[i]) + " is planned twice");
+    }
+    if (plan[i] < 0 || plan[i] >= static_cast<std::int64_t>(input.truth.size())) {
+      throw Error("task stats: planned arch " + std::to_string(plan[i]) +
+                  " has no ground-truth entry (" + std::to_string(input.truth.size()) +
+                  " archs in the table of " + input.space + "/" + input.task + ")");
+    }
+  }
+
+  std::set<std::string> names;
+  std::vector<SortedRows> sorted;
+  for (const ProxyResult& proxy : input.proxies) {
+    if (!names.insert(proxy.name).second) {
+      throw Error("task stats: proxy '" + proxy.name + "' is given twice");
+    }
+    sorted.push_back(sort_rows(proxy));
+  }
+
+  // The common set, in ascending arch id order.
+  std::size_t n_truth_nonfinite = 0;
+  std::vector<std::int64_t> common;
+  for (std::int64_t id : plan) {
+    if (!std::isfinite(input.truth[static_cast<std::size_t>(id)])) {
+      ++n_truth_nonfinite;
+      continue;
+    }
+    const bool all_ok = std::all_of(sorted.begin(), sorted.end(), [&](const SortedRows& rows) {
+      const ScoreRow* row = rows.find(id);
+      return row != nullptr && row->status == RowStatus::kOk;
+    });
+    if (all_ok) common.push_back(id);
+  }
+
+  const bool enough = common.size() >= kMinCommon;
+  std::vector<double> truth;
+  for (std::int64_t id : common) truth.push_back(input.truth[static_cast<std::size_t>(id)]);
+  const std::vector<double> truth_ranks = enough ? dense_ranks(truth) : std::vector<double>();
+
+  nlohmann::json proxies = nlohmann::json::array();
+  nlohmann::json score_files = nlohmann::json::object();
+  for (std::size_t p = 0; p < input.proxies.size(); ++p) {
+    const ProxyResult& proxy = input.proxies[p];
+    nlohmann::json entry = describe_proxy(proxy, sorted[p], plan);
+    score_files[proxy.name] = proxy.score_file_sha256;
+    if (!enough) {
+      entry["stats"] = nullptr;
+      proxies.push_back(std::move(entry));
+      continue;
+    }
+    // Oriented so that a positive correlation always means "ranks good archs high".
+    const double sign = proxy.higher_is_better ? 1.0 : -1.0;
+    std::vector<double> scores;
+    for (std::int64_t id : common) scores.push_back(sign * sorted[p].find(id)->score);
+    const std::vector<double> score_ranks = dense_ranks(scores);
+    nlohmann::json stats = nlohmann::json::object();
+    for (const NamedStatistic* statistic : statistics) {
+      // Order-only statistics run on dense ranks: bit-identical results, ranked by counting
+      // sort in every resample. Same seed and n for every statistic and proxy: identical
+      // resamples throughout.
+      const bool ranks = statistic->rank_based;
+      const Interval interval = bootstrap(statistic->compute, ranks ? score_ranks : scores,
+                                          ranks ? truth_ranks : truth, input.bootstrap);
+      stats[std::string(statistic->name)] = {
+          {"estimate", number_or_null(interval.estimate)},
+          {"lo", number_or_null(interval.lo)},
+          {"hi", number_or_null(interval.hi)},
+          {"n_nan_resamples", interval.n_nan_resamples},
+      };
+    }
+    entry["stats"] = std::move(stats);
+    proxies.push_back(std::move(entry));
+  }
+
+  return {
+      {"kind", "task_stats"},
+      {"schema_version", kSchemaVersion},
+      {"space", input.space},
+      {"task", input.task},
+      {"ground_truth", input.ground_truth_metric},
+      {"n_planned", plan.size()},
+      {"n_truth_nonfinite", n_truth_nonfinite},
+      {"n_common", common.size()},
+      {"oriented", true},
+      {"statistics", input.statistics},
+      {"stats_reason",
+       enough ? nlohmann::json(nullptr)
+              : nlohmann::json("only " + std::to_string(common.size()) +
+                               " architectures were scored ok by every proxy and have a finite "
+                               "ground truth; statistics need at least " +
+                               std::to_string(kMinCommon))},
+      {"bootstrap",
+       {{"method", input.bootstrap.method},
+        {"samples", input.bootstrap.samples},
+        {"confidence", input.bootstrap.confidence},
+        {"seed", input.bootstrap.seed}}},
+      {"inputs", {{"table_sha256", input.table_sha256}, {"score_files", score_files}}},
+      {"provenance", input.provenance},
+      {"proxies", proxies},
+  };
+}
+
+}  // namespace zcb

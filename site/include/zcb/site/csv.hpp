@@ -1,0 +1,17 @@
+/// @file csv.hpp
+/// @brief The per-task CSV download.
+#pragma once
+
+#include <string>
+
+#include "zcb/site/stats_files.hpp"
+
+namespace zcb::site {
+
+/// RFC 4180 CSV with one row per proxy of @p task: `proxy, version, higher_is_better, n_scored,
+/// n_ok, coverage`, then `<stat>, <stat>_lo, <stat>_hi` for every statistic (statistic_keys()
+/// order), then `mean_build_ms, mean_score_ms`. Numbers keep full precision; a missing value is
+/// an empty field. Lines end with "\n".
+std::string task_csv(const TaskStats& task);
+
+}  // namespace zcb::site

@@ -1,0 +1,101 @@
+/// @file stats_files.hpp
+/// @brief Reads the statistics JSON that `zcbench stats` writes: the only input of the site.
+///
+/// A stats directory holds `run.json` and one file per (space, task), named in `run.json`:
+/// @code
+/// <stats_dir>/run.json               {"kind": "run", "schema_version": 1, "tasks": [...], ...}
+/// <stats_dir>/<space>/<task>.json    {"kind": "task_stats", "schema_version": 1, ...}
+/// @endcode
+/// Any statistic may be `null` and any number may be missing; both load as an empty optional.
+/// Unknown fields are ignored. A wrong `kind`, a missing or newer `schema_version`, a field of the
+/// wrong type, invalid JSON or a missing file throws zcb::Error naming the file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace zcb::site {
+
+/// The newest stats schema this renderer understands.
+inline constexpr int kStatsSchemaVersion = 1;
+
+/// One statistic of one proxy: the point estimate and its bootstrap interval [lo, hi].
+struct Estimate {
+  std::optional<double> estimate;
+  std::optional<double> lo;
+  std::optional<double> hi;
+  std::optional<std::int64_t> n_nan_resamples;  ///< bootstrap resamples that gave no value
+};
+
+/// Everything the stats stage reports for one proxy on one (space, task).
+struct ProxyStats {
+  std::string name;
+  std::optional<std::int64_t> version;
+  std::optional<bool> higher_is_better;
+  std::optional<std::int64_t> n_scored;
+  std::optional<std::int64_t> n_ok;
+  std::optional<double> coverage;         ///< fraction in [0, 1] of planned architectures scored ok
+  std::optional<std::int64_t> n_missing;  ///< planned architectures with no score row at all
+  /// Row status name ("ok", "error", ...) -> count, as in the file (sorted by name).
+  std::map<std::string, std::int64_t> status_counts;
+  std::vector<std::string> errors;  ///< the first error messages
+  std::optional<double> mean_build_ms;
+  std::optional<double> mean_score_ms;
+  /// Statistic key ("spearman", ...) -> value; an empty optional is a `null` statistic.
+  std::map<std::string, std::optional<Estimate>> stats;
+};
+
+/// Bootstrap settings of a task's confidence intervals.
+struct BootstrapSettings {
+  std::optional<std::string> method;
+  std::optional<std::int64_t> samples;
+  std::optional<double> confidence;  ///< e.g. 0.95
+  std::optional<std::string> seed;   ///< as written (a 64-bit seed may not fit a double)
+};
+
+/// The contents of one `<space>/<task>.json` file.
+struct TaskStats {
+  std::filesystem::path file;  ///< where it was read from
+  std::string space;
+  std::string task;
+  std::string ground_truth;              ///< metric key, empty if missing
+  std::string ground_truth_description;  ///< empty if missing
+  std::optional<std::int64_t> n_planned;
+  std::optional<std::int64_t> n_common;           ///< architectures every proxy scored ok
+  std::optional<std::int64_t> n_truth_nonfinite;  ///< planned archs without a finite ground truth
+  /// True: scores of lower-is-better proxies were negated first, so a positive correlation
+  /// always means the proxy ranks good architectures high.
+  std::optional<bool> oriented;
+  std::vector<std::string> statistics;  ///< statistic keys in the stats stage's order, if given
+  std::string stats_reason;             ///< why every statistic is null, if it is; else empty
+  BootstrapSettings bootstrap;
+  std::optional<std::string> table_sha256;
+  std::map<std::string, std::string> score_files;  ///< proxy -> sha256 of its score file
+  nlohmann::ordered_json provenance;               ///< object, or null if missing
+  std::vector<ProxyStats> proxies;                 ///< in file order; names are unique
+};
+
+/// The contents of `run.json` and every task file it lists.
+struct RunStats {
+  std::filesystem::path dir;          ///< the stats directory
+  std::string name;                   ///< run name, empty if missing
+  nlohmann::ordered_json config;      ///< the run config (object, or null if missing)
+  nlohmann::ordered_json provenance;  ///< run provenance (object, or null if missing)
+  std::vector<TaskStats> tasks;       ///< in run.json order
+};
+
+/// Reads one task file. Throws zcb::Error naming @p file on any problem described above.
+TaskStats load_task_stats(const std::filesystem::path& file);
+
+/// Reads `run.json` in @p stats_dir and every task file it lists (paths relative to
+/// @p stats_dir, never leaving it). Checks that each file's space and task match its entry in
+/// `run.json` and that no (space, task) is listed twice. Throws zcb::Error naming the file.
+RunStats load_stats(const std::filesystem::path& stats_dir);
+
+}  // namespace zcb::site

@@ -1,0 +1,70 @@
+#include "zcb/site/csv.hpp"
+
+#include <vector>
+
+#include "zcb/site/format.hpp"
+#include "zcb/site/statistics.hpp"
+
+namespace zcb::site {
+namespace {
+
+/// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
+std::string field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (const char c : text) {
+    quoted += c;
+    if (c == '"') {
+      quoted += '"';
+    }
+  }
+  return quoted + "\"";
+}
+
+std::string integer(std::optional<std::int64_t> value) {
+  return value ? std::to_string(*value) : std::string();
+}
+
+void append_row(std::string& out, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    out += (i > 0 ? "," : "") + field(fields[i]);
+  }
+  out += "\n";
+}
+
+}  // namespace
+
+std::string task_csv(const TaskStats& task) {
+  const std::vector<std::string> keys = statistic_keys(task);
+  std::vector<std::string> header = {"proxy",    "version", "higher_is_better",
+                                     "n_scored", "n_ok",    "coverage"};
+  for (const auto& key : keys) {
+    header.insert(header.end(), {key, key + "_lo", key + "_hi"});
+  }
+  header.insert(header.end(), {"mean_build_ms", "mean_score_ms"});
+
+  std::string out;
+  append_row(out, header);
+  for (const auto& proxy : task.proxies) {
+    std::vector<std::string> row = {
+        proxy.name,
+        integer(proxy.version),
+        proxy.higher_is_better ? (*proxy.higher_is_better ? "true" : "false") : "",
+        integer(proxy.n_scored),
+        integer(proxy.n_ok),
+        format_exact(proxy.coverage)};
+    for (const auto& key : keys) {
+      const auto it = proxy.stats.find(key);
+      const Estimate estimate = it != proxy.stats.end() && it->second ? *it->second : Estimate{};
+      row.insert(row.end(), {format_exact(estimate.estimate), format_exact(estimate.lo),
+                             format_exact(estimate.hi)});
+    }
+    row.insert(row.end(), {format_exact(proxy.mean_build_ms), format_exact(proxy.mean_score_ms)});
+    append_row(out, row);
+  }
+  return out;
+}
+
+}  // namespace zcb::site

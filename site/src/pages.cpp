@@ -1,0 +1,499 @@
+#include "pages.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "templates.hpp"
+#include "zcb/site/format.hpp"
+#include "zcb/site/leaderboard.hpp"
+#include "zcb/site/statistics.hpp"
+#include "zcb/status.hpp"
+
+namespace zcb::site::detail {
+namespace {
+
+using json = nlohmann::ordered_json;
+using kainjow::mustache::data;
+using kainjow::mustache::list;
+
+/// Coverage below this fraction is flagged on the task pages.
+constexpr double kLowCoverage = 0.95;
+/// Error messages shown per proxy; the JSON download has all the stats stage kept.
+constexpr std::size_t kErrorsShown = 5;
+/// The statistic the overall leaderboard ranks by.
+constexpr std::string_view kRankStatistic = "spearman";
+
+/// A JSON scalar as text; objects and arrays as compact JSON; null or missing as kMissing.
+std::string display(const json* value) {
+  if (value == nullptr || value->is_null()) {
+    return std::string(kMissing);
+  }
+  if (value->is_string()) {
+    return value->get<std::string>();
+  }
+  return value->dump();
+}
+
+const json* find(const json& object, const std::string& key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string or_missing(const std::string& text) {
+  return text.empty() ? std::string(kMissing) : text;
+}
+
+/// A coordinate on the 0..100 axis of an interval bar.
+std::string svg_coordinate(double value, double axis_min, double axis_max) {
+  // Clamped to [0, 100], so never negative: plain ASCII digits.
+  return format_fixed(std::clamp((value - axis_min) / (axis_max - axis_min), 0.0, 1.0) * 100.0, 1);
+}
+
+/// The data of the ci_bar partial, or false when there is nothing to draw.
+data ci_bar(const Estimate& estimate, double axis_min, double axis_max) {
+  if (!estimate.estimate && !(estimate.lo && estimate.hi)) {
+    return data(false);
+  }
+  data bar;
+  const bool has_range = estimate.lo && estimate.hi;
+  bar.set("has_range", has_range);
+  bar.set("lo_x", has_range ? svg_coordinate(*estimate.lo, axis_min, axis_max) : "0");
+  bar.set("hi_x", has_range ? svg_coordinate(*estimate.hi, axis_min, axis_max) : "0");
+  bar.set("has_estimate", estimate.estimate.has_value());
+  bar.set("est_x",
+          estimate.estimate ? svg_coordinate(*estimate.estimate, axis_min, axis_max) : "0");
+  if (axis_min < 0.0 && axis_max > 0.0) {
+    data zero;
+    zero.set("x", svg_coordinate(0.0, axis_min, axis_max));
+    bar.set("zero", zero);
+  } else {
+    bar.set("zero", false);
+  }
+  return bar;
+}
+
+/// The axis of a statistic's interval bars: fixed for known statistics, else the data range.
+std::pair<double, double> statistic_axis(const TaskStats& task, const std::string& key) {
+  const StatisticInfo info = statistic_info(key);
+  if (info.axis_min && info.axis_max) {
+    return {*info.axis_min, *info.axis_max};
+  }
+  std::optional<double> low;
+  std::optional<double> high;
+  for (const auto& proxy : task.proxies) {
+    const auto it = proxy.stats.find(key);
+    if (it == proxy.stats.end() || !it->second) {
+      continue;
+    }
+    for (const auto& value : {it->second->estimate, it->second->lo, it->second->hi}) {
+      if (value) {
+        low = std::min(low.value_or(*value), *value);
+        high = std::max(high.value_or(*value), *value);
+      }
+    }
+  }
+  if (!low || *low == *high) {
+    return {low.value_or(0.0) - 1.0, high.value_or(0.0) + 1.0};
+  }
+  return {*low, *high};
+}
+
+/// A table cell holding one statistic: estimate, interval, bar, and why it may be missing.
+data statistic_cell(const TaskStats& task, const ProxyStats* proxy, const std::string& key,
+                    std::pair<double, double> axis) {
+  data cell;
+  std::optional<Estimate> estimate;
+  std::string missing_reason = "proxy not run on this task";
+  if (proxy != nullptr) {
+    const auto it = proxy->stats.find(key);
+    if (it != proxy->stats.end()) {
+      estimate = it->second;
+      missing_reason =
+          "null in the stats: not computable on these architectures (too few, or constant scores)";
+    } else {
+      missing_reason = task.stats_reason.empty() ? "not reported for this proxy"
+                                                 : "not computed: " + task.stats_reason;
+    }
+  }
+  const Estimate value = estimate.value_or(Estimate{});
+  cell.set("sort", format_exact(value.estimate));
+  cell.set("has_estimate", value.estimate.has_value());
+  cell.set("estimate", format_statistic(value.estimate));
+  cell.set("has_interval", value.lo.has_value() || value.hi.has_value());
+  cell.set("interval", format_interval(value.lo, value.hi));
+  cell.set("bar", ci_bar(value, axis.first, axis.second));
+  cell.set("missing_reason", value.estimate ? std::string() : missing_reason);
+  const std::int64_t nan_resamples = value.n_nan_resamples.value_or(0);
+  cell.set("has_note", nan_resamples > 0);
+  cell.set("note", std::to_string(nan_resamples) + " bootstrap resamples gave no value");
+  cell.set("has_rank", false);
+  cell.set("rank", "");
+  cell.set("rank_title", "");
+  return cell;
+}
+
+/// "2" or "6.5": a possibly shared rank.
+std::string format_rank(double rank) {
+  return rank == static_cast<double>(static_cast<long long>(rank))
+             ? std::to_string(static_cast<long long>(rank))
+             : format_fixed(rank, 1);
+}
+
+std::string task_label(const TaskStats& task) { return task.space + " / " + task.task; }
+
+/// Header, navigation and footer data shared by every page.
+data page_data(const RunStats& run, const std::string& title, const std::string& current) {
+  data page;
+  page.set("title", title);
+  page.set("run_name", or_missing(run.name));
+  list nav;
+  for (const auto& [href, label] : std::array<std::pair<const char*, const char*>, 2>{
+           {{"index.html", "Leaderboard"}, {"provenance.html", "Provenance"}}}) {
+    data item;
+    item.set("href", href);
+    item.set("label", label);
+    item.set("current", current == href);
+    nav.push_back(item);
+  }
+  page.set("nav", nav);
+  page.set("zcbench_version", display(find(run.provenance, "zcbench_version")));
+  std::string sha = display(find(run.provenance, "git_sha"));
+  page.set("git_sha_short", sha.substr(0, std::min<std::size_t>(sha.size(), 12)));
+  page.set("schema_version", std::to_string(kStatsSchemaVersion));
+  return page;
+}
+
+/// Rows of the recursive kv_table partial for a JSON object or array.
+data kv_table(const json& value);
+
+data kv_row(const std::string& key, const json& value) {
+  data row;
+  row.set("key", key);
+  const bool nested =
+      (value.is_object() || value.is_array()) && !value.empty() &&
+      !(value.is_array() &&
+        std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_primitive(); }));
+  row.set("nested", nested);
+  if (nested) {
+    row.set("table", kv_table(value));
+    row.set("value", "");
+  } else {
+    row.set("table", false);
+    std::string text;
+    if (value.is_array()) {
+      for (const auto& item : value) {
+        text += (text.empty() ? "" : ", ") + display(&item);
+      }
+    } else if (!value.is_object()) {
+      text = display(&value);
+    }
+    row.set("value", or_missing(text));
+  }
+  return row;
+}
+
+data kv_table(const json& value) {
+  list rows;
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      rows.push_back(kv_row(key, item));
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      rows.push_back(kv_row("[" + std::to_string(i) + "]", value[i]));
+    }
+  }
+  data table;
+  table.set("has_rows", !rows.empty());
+  table.set("rows", rows);
+  return table;
+}
+
+/// Status names in zcb::RowStatus order, then any others by name.
+list status_list(const ProxyStats& proxy) {
+  std::vector<std::string> order;
+  for (const RowStatus status :
+       {RowStatus::kOk, RowStatus::kNonFinite, RowStatus::kError, RowStatus::kOutOfMemory,
+        RowStatus::kCrashed, RowStatus::kUnsupported}) {
+    order.emplace_back(to_string(status));
+  }
+  for (const auto& [name, count] : proxy.status_counts) {
+    if (std::find(order.begin(), order.end(), name) == order.end()) {
+      order.push_back(name);
+    }
+  }
+  list statuses;
+  for (const auto& name : order) {
+    const auto it = proxy.status_counts.find(name);
+    if (it == proxy.status_counts.end() || it->second == 0) {
+      continue;
+    }
+    std::string label = name;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    data status;
+    status.set("label", label);
+    status.set("count", format_count(it->second));
+    status.set("problem", name != to_string(RowStatus::kOk));
+    statuses.push_back(status);
+  }
+  if (proxy.n_missing.value_or(0) > 0) {
+    data status;
+    status.set("label", "not scored");
+    status.set("count", format_count(proxy.n_missing));
+    status.set("problem", true);
+    statuses.push_back(status);
+  }
+  return statuses;
+}
+
+data direction(const ProxyStats& proxy) {
+  data result;
+  result.set("known", proxy.higher_is_better.has_value());
+  const bool higher = proxy.higher_is_better.value_or(true);
+  result.set("sort", proxy.higher_is_better ? (higher ? "1" : "0") : "");
+  result.set("arrow", higher ? "\u2191" : "\u2193");
+  result.set("text", higher ? "higher score is better" : "lower score is better");
+  return result;
+}
+
+}  // namespace
+
+std::string task_stem(const TaskStats& task) { return task.space + "-" + task.task; }
+
+std::string render_index_page(const RunStats& run) {
+  data page = page_data(run, "Leaderboard", "index.html");
+  const StatisticInfo rank_info = statistic_info(kRankStatistic);
+  const auto axis =
+      std::make_pair(rank_info.axis_min.value_or(-1.0), rank_info.axis_max.value_or(1.0));
+  const std::vector<LeaderboardEntry> leaderboard = build_leaderboard(run, kRankStatistic);
+
+  page.set("statistic_label", rank_info.label);
+  page.set("n_tasks", std::to_string(run.tasks.size()));
+  page.set("n_proxies", std::to_string(leaderboard.size()));
+  page.set("has_tasks", !run.tasks.empty());
+  page.set("all_oriented", std::all_of(run.tasks.begin(), run.tasks.end(), [](const auto& task) {
+             return task.oriented.value_or(false);
+           }));
+
+  list tasks;
+  for (const auto& task : run.tasks) {
+    data item;
+    const std::string stem = task_stem(task);
+    item.set("space", task.space);
+    item.set("task", task.task);
+    item.set("page", stem + ".html");
+    item.set("csv", stem + ".csv");
+    item.set("json", stem + ".json");
+    item.set("ground_truth", or_missing(task.ground_truth));
+    item.set("n_common", format_count(task.n_common));
+    item.set("n_planned", format_count(task.n_planned));
+    item.set("n_proxies", std::to_string(task.proxies.size()));
+    const ProxyStats* best = nullptr;
+    for (const auto& proxy : task.proxies) {
+      const auto value = estimate_of(&proxy, kRankStatistic);
+      if (value && (best == nullptr || *value > *estimate_of(best, kRankStatistic))) {
+        best = &proxy;
+      }
+    }
+    item.set("has_best", best != nullptr);
+    item.set("best_proxy", best != nullptr ? best->name : std::string(kMissing));
+    item.set("best_estimate", format_statistic(estimate_of(best, kRankStatistic)));
+    tasks.push_back(item);
+  }
+  page.set("tasks", tasks);
+
+  list rows;
+  for (std::size_t position = 0; position < leaderboard.size(); ++position) {
+    const LeaderboardEntry& entry = leaderboard[position];
+    data row;
+    row.set("position", std::to_string(position + 1));
+    row.set("name", entry.proxy);
+    row.set("mean_rank", format_fixed(entry.mean_rank, 2));
+    row.set("mean_rank_sort", format_exact(entry.mean_rank));
+    row.set("mean_estimate", format_statistic(entry.mean_estimate));
+    row.set("mean_estimate_sort", format_exact(entry.mean_estimate));
+    row.set("tasks_with_estimate", std::to_string(entry.tasks_with_estimate));
+    list cells;
+    for (std::size_t t = 0; t < run.tasks.size(); ++t) {
+      data cell = statistic_cell(run.tasks[t], entry.stats[t], std::string(kRankStatistic), axis);
+      cell.set("has_rank", true);
+      cell.set("rank", format_rank(entry.ranks[t]));
+      cell.set("rank_title", "rank " + format_rank(entry.ranks[t]) + " of " +
+                                 std::to_string(leaderboard.size()) + " on " +
+                                 task_label(run.tasks[t]));
+      cells.push_back(cell);
+    }
+    row.set("cells", cells);
+    rows.push_back(row);
+  }
+  page.set("rows", rows);
+  page.set("has_rows", !rows.empty());
+
+  list summary;
+  const std::array<std::pair<const char*, const char*>, 11> fields = {{
+      {"zcbench_version", "zcbench"},
+      {"git_sha", "Git commit"},
+      {"device", "Device"},
+      {"libtorch", "LibTorch"},
+      {"hdf5", "HDF5"},
+      {"blas", "BLAS"},
+      {"cpu", "CPU"},
+      {"workers", "Workers"},
+      {"threads_per_worker", "Threads per worker"},
+      {"started", "Started"},
+      {"finished", "Finished"},
+  }};
+  for (const auto& [key, label] : fields) {
+    data item;
+    item.set("label", label);
+    item.set("value", display(find(run.provenance, key)));
+    summary.push_back(item);
+  }
+  page.set("summary", summary);
+  return render_template("index", page);
+}
+
+std::string render_task_page(const RunStats& run, std::size_t task_index) {
+  const TaskStats& task = run.tasks.at(task_index);
+  const std::string stem = task_stem(task);
+  data page = page_data(run, task_label(task), stem + ".html");
+  page.set("space", task.space);
+  page.set("task", task.task);
+  page.set("csv", stem + ".csv");
+  page.set("json", stem + ".json");
+  page.set("ground_truth", or_missing(task.ground_truth));
+  page.set("ground_truth_description", or_missing(task.ground_truth_description));
+  page.set("n_planned", format_count(task.n_planned));
+  page.set("n_common", format_count(task.n_common));
+  page.set("bootstrap_method", task.bootstrap.method.value_or(std::string(kMissing)));
+  page.set("bootstrap_samples", format_count(task.bootstrap.samples));
+  page.set("confidence", task.bootstrap.confidence
+                             ? format_fixed(*task.bootstrap.confidence * 100.0, 0) + "%"
+                             : std::string(kMissing));
+  page.set("bootstrap_seed", task.bootstrap.seed.value_or(std::string(kMissing)));
+  page.set("table_sha256", task.table_sha256.value_or(std::string(kMissing)));
+  page.set("low_coverage", format_percent(kLowCoverage));
+  page.set("n_proxies", std::to_string(task.proxies.size()));
+  page.set("has_truth_nonfinite", task.n_truth_nonfinite.value_or(0) > 0);
+  page.set("n_truth_nonfinite", format_count(task.n_truth_nonfinite));
+  page.set("has_stats_reason", !task.stats_reason.empty());
+  page.set("stats_reason", task.stats_reason);
+  page.set("oriented", task.oriented.value_or(false));
+  page.set("not_oriented", task.oriented.has_value() && !*task.oriented);
+
+  const std::vector<std::string> keys = statistic_keys(task);
+  list columns;
+  list legend;
+  for (const auto& key : keys) {
+    const StatisticInfo info = statistic_info(key);
+    data column;
+    column.set("label", info.label);
+    column.set("description", info.description);
+    column.set("sorted", key == kRankStatistic);
+    columns.push_back(column);
+    legend.push_back(column);
+  }
+  page.set("stat_columns", columns);
+  page.set("has_stat_columns", !keys.empty());
+
+  // Rows start in the order of the ranking statistic (nulls last), as the table header says.
+  std::vector<const ProxyStats*> order;
+  for (const auto& proxy : task.proxies) {
+    order.push_back(&proxy);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const ProxyStats* a, const ProxyStats* b) {
+    const auto x = estimate_of(a, kRankStatistic);
+    const auto y = estimate_of(b, kRankStatistic);
+    return x.has_value() != y.has_value() ? x.has_value() : (x && *x > *y);
+  });
+
+  std::vector<std::pair<double, double>> axes;
+  for (const auto& key : keys) {
+    axes.push_back(statistic_axis(task, key));
+  }
+  list proxies;
+  for (const ProxyStats* proxy : order) {
+    data row;
+    row.set("name", proxy->name);
+    row.set("has_version", proxy->version.has_value());
+    row.set("version", proxy->version ? std::to_string(*proxy->version) : "");
+    row.set("direction", direction(*proxy));
+    list cells;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      cells.push_back(statistic_cell(task, proxy, keys[k], axes[k]));
+    }
+    row.set("cells", cells);
+    row.set("coverage", format_percent(proxy->coverage));
+    row.set("coverage_sort", format_exact(proxy->coverage));
+    row.set("low", proxy->coverage && *proxy->coverage < kLowCoverage);
+    row.set("n_ok", format_count(proxy->n_ok));
+    row.set("n_planned", format_count(task.n_planned));
+    const list statuses = status_list(*proxy);
+    row.set("has_statuses", !statuses.empty());
+    row.set("statuses", statuses);
+    std::int64_t problems = 0;
+    for (const auto& [name, count] : proxy->status_counts) {
+      problems += name == to_string(RowStatus::kOk) ? 0 : count;
+    }
+    problems += proxy->n_missing.value_or(0);
+    row.set("problems_sort", std::to_string(problems));
+    list errors;
+    for (std::size_t i = 0; i < std::min(kErrorsShown, proxy->errors.size()); ++i) {
+      errors.push_back(data(proxy->errors[i]));
+    }
+    row.set("has_errors", !proxy->errors.empty());
+    row.set("errors", errors);
+    row.set("n_errors", std::to_string(proxy->errors.size()));
+    row.set("errors_plural", proxy->errors.size() != 1);
+    row.set("has_more_errors", proxy->errors.size() > kErrorsShown);
+    row.set("more_errors",
+            std::to_string(proxy->errors.size() - std::min(kErrorsShown, proxy->errors.size())));
+    row.set("build_ms", format_ms(proxy->mean_build_ms));
+    row.set("build_sort", format_exact(proxy->mean_build_ms));
+    row.set("score_ms", format_ms(proxy->mean_score_ms));
+    row.set("score_sort", format_exact(proxy->mean_score_ms));
+    proxies.push_back(row);
+  }
+  page.set("proxies", proxies);
+  page.set("legend", legend);
+
+  list score_files;
+  for (const auto& [proxy, sha] : task.score_files) {
+    data item;
+    item.set("proxy", proxy);
+    item.set("sha256", or_missing(sha));
+    score_files.push_back(item);
+  }
+  page.set("score_files", score_files);
+  page.set("has_score_files", !task.score_files.empty());
+  page.set("has_provenance", task.provenance.is_object() && !task.provenance.empty());
+  page.set("provenance", kv_table(task.provenance));
+  return render_template("task", page);
+}
+
+std::string render_provenance_page(const RunStats& run) {
+  data page = page_data(run, "Provenance", "provenance.html");
+  page.set("has_provenance", run.provenance.is_object() && !run.provenance.empty());
+  page.set("provenance", kv_table(run.provenance));
+  page.set("has_config", run.config.is_object() && !run.config.empty());
+  page.set("config", kv_table(run.config));
+  list tasks;
+  for (const auto& task : run.tasks) {
+    data item;
+    const std::string stem = task_stem(task);
+    item.set("label", task_label(task));
+    item.set("page", stem + ".html");
+    item.set("json", stem + ".json");
+    item.set("csv", stem + ".csv");
+    item.set("table_sha256", task.table_sha256.value_or(std::string(kMissing)));
+    tasks.push_back(item);
+  }
+  page.set("tasks", tasks);
+  page.set("has_tasks", !run.tasks.empty());
+  return render_template("provenance", page);
+}
+
+}  // namespace zcb::site::detail

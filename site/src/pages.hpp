@@ -1,0 +1,22 @@
+// Internal: builds the data of each page and renders it with the embedded templates.
+#pragma once
+
+#include <string>
+
+#include "zcb/site/stats_files.hpp"
+
+namespace zcb::site::detail {
+
+/// "<space>-<task>": the file name stem of a task's page and downloads.
+std::string task_stem(const TaskStats& task);
+
+/// index.html: the overall leaderboard, the task list and a run summary.
+std::string render_index_page(const RunStats& run);
+
+/// <space>-<task>.html for run.tasks[task_index].
+std::string render_task_page(const RunStats& run, std::size_t task_index);
+
+/// provenance.html: the whole run provenance and config.
+std::string render_provenance_page(const RunStats& run);
+
+}  // namespace zcb::site::detail

@@ -1,0 +1,347 @@
+#include "zcb/site/stats_files.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "zcb/error.hpp"
+
+namespace zcb::site {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+/// Reads and checks the JSON fields of one file; every message names the file and the field.
+class Reader {
+ public:
+  explicit Reader(fs::path file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(file_.string() + ": " + what);
+  }
+
+  json parse() const {
+    std::ifstream in(file_, std::ios::binary);
+    if (!in) {
+      fail("cannot open the file; run `zcbench stats` first or check the stats directory");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+      return json::parse(text.str());
+    } catch (const json::parse_error& e) {
+      fail(std::string("not valid JSON (") + e.what() + ")");
+    }
+  }
+
+  /// Checks `kind` and `schema_version` of a top-level object.
+  void check_header(const json& root, const std::string& kind) const {
+    if (!root.is_object()) {
+      fail("expected a JSON object at the top level");
+    }
+    const auto found_kind = root.find("kind");
+    if (found_kind == root.end() || !found_kind->is_string() || *found_kind != kind) {
+      fail("expected \"kind\": \"" + kind + "\", found " +
+           (found_kind == root.end() ? std::string("no kind") : found_kind->dump()) +
+           "; is this the right file?");
+    }
+    const auto version = root.find("schema_version");
+    if (version == root.end() || !version->is_number_integer()) {
+      fail("missing or non-integer \"schema_version\"; the file is not from `zcbench stats`");
+    }
+    const auto value = version->get<std::int64_t>();
+    if (value > kStatsSchemaVersion) {
+      fail("schema_version " + std::to_string(value) + " is newer than this renderer reads (" +
+           std::to_string(kStatsSchemaVersion) + "); update zcbench");
+    }
+    if (value < 1) {
+      fail("invalid schema_version " + std::to_string(value));
+    }
+  }
+
+  const json* field(const json& object, const std::string& key) const {
+    const auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  std::string required_string(const json& object, const std::string& key,
+                              const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr || !value->is_string() || value->get_ref<const std::string&>().empty()) {
+      fail("\"" + where + key + "\" must be a non-empty string");
+    }
+    return value->get<std::string>();
+  }
+
+  std::string optional_string(const json& object, const std::string& key,
+                              const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return {};
+    }
+    if (!value->is_string()) {
+      fail("\"" + where + key + "\" must be a string or null, found " + value->type_name());
+    }
+    return value->get<std::string>();
+  }
+
+  std::optional<double> number(const json& object, const std::string& key,
+                               const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (!value->is_number()) {
+      fail("\"" + where + key + "\" must be a number or null, found " + value->type_name());
+    }
+    return value->get<double>();
+  }
+
+  std::optional<std::int64_t> integer(const json& object, const std::string& key,
+                                      const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (!value->is_number_integer() ||
+        (value->is_number_unsigned() &&
+         value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+      fail("\"" + where + key + "\" must be an integer or null, found " + value->dump());
+    }
+    return value->get<std::int64_t>();
+  }
+
+  std::optional<bool> boolean(const json& object, const std::string& key,
+                              const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (!value->is_boolean()) {
+      fail("\"" + where + key + "\" must be true, false or null, found " + value->dump());
+    }
+    return value->get<bool>();
+  }
+
+  /// An integer or a string, kept as text (seeds may exceed what a double holds).
+  std::optional<std::string> scalar_text(const json& object, const std::string& key,
+                                         const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (value->is_string()) {
+      return value->get<std::string>();
+    }
+    if (!value->is_number_integer()) {
+      fail("\"" + where + key + "\" must be an integer, a string or null");
+    }
+    return value->dump();
+  }
+
+  /// An object, or an empty object when missing or null.
+  const json& object(const json& parent, const std::string& key, const std::string& where) const {
+    static const json kEmpty = json::object();
+    const json* value = field(parent, key);
+    if (value == nullptr) {
+      return kEmpty;
+    }
+    if (!value->is_object()) {
+      fail("\"" + where + key + "\" must be an object or null, found " + value->type_name());
+    }
+    return *value;
+  }
+
+  /// Keeps an object-valued field (provenance, config) as JSON; null when missing.
+  json any_object(const json& parent, const std::string& key) const {
+    const json* value = field(parent, key);
+    if (value == nullptr) {
+      return nullptr;
+    }
+    if (!value->is_object()) {
+      fail("\"" + key + "\" must be an object or null, found " + value->type_name());
+    }
+    return *value;
+  }
+
+  const fs::path& file() const { return file_; }
+
+ private:
+  fs::path file_;
+};
+
+Estimate read_estimate(const Reader& reader, const json& value, const std::string& where) {
+  Estimate estimate;
+  estimate.estimate = reader.number(value, "estimate", where);
+  estimate.lo = reader.number(value, "lo", where);
+  estimate.hi = reader.number(value, "hi", where);
+  estimate.n_nan_resamples = reader.integer(value, "n_nan_resamples", where);
+  return estimate;
+}
+
+ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index) {
+  const std::string where = "proxies[" + std::to_string(index) + "].";
+  if (!value.is_object()) {
+    reader.fail("\"proxies[" + std::to_string(index) + "]\" must be an object");
+  }
+  ProxyStats proxy;
+  proxy.name = reader.required_string(value, "name", where);
+  proxy.version = reader.integer(value, "version", where);
+  proxy.higher_is_better = reader.boolean(value, "higher_is_better", where);
+  proxy.n_scored = reader.integer(value, "n_scored", where);
+  proxy.n_ok = reader.integer(value, "n_ok", where);
+  proxy.coverage = reader.number(value, "coverage", where);
+  proxy.n_missing = reader.integer(value, "n_missing", where);
+  proxy.mean_build_ms = reader.number(value, "mean_build_ms", where);
+  proxy.mean_score_ms = reader.number(value, "mean_score_ms", where);
+
+  const json& counts = reader.object(value, "status_counts", where);
+  for (const auto& [status, count] : counts.items()) {
+    if (const auto n = reader.integer(counts, status, where + "status_counts.")) {
+      proxy.status_counts[status] = *n;
+    }
+  }
+
+  if (const json* errors = reader.field(value, "errors")) {
+    if (!errors->is_array()) {
+      reader.fail("\"" + where + "errors\" must be an array of strings");
+    }
+    for (const auto& message : *errors) {
+      if (!message.is_string()) {
+        reader.fail("\"" + where + "errors\" must be an array of strings");
+      }
+      proxy.errors.push_back(message.get<std::string>());
+    }
+  }
+
+  const json& stats = reader.object(value, "stats", where);
+  for (const auto& [key, stat] : stats.items()) {
+    if (stat.is_null()) {
+      proxy.stats[key] = std::nullopt;
+    } else if (stat.is_object()) {
+      proxy.stats[key] = read_estimate(reader, stat, where + "stats." + key + ".");
+    } else {
+      reader.fail("\"" + where + "stats." + key + "\" must be an object or null");
+    }
+  }
+  return proxy;
+}
+
+/// A relative path without "..", so a task file can never lie outside the stats directory.
+fs::path safe_relative_path(const Reader& reader, const std::string& file) {
+  const fs::path path(file);
+  bool safe = !file.empty() && path.is_relative() && !path.has_root_name();
+  for (const auto& part : path) {
+    safe = safe && part != ".." && part != ".";
+  }
+  if (!safe) {
+    reader.fail("task file \"" + file +
+                "\" must be a relative path inside the stats directory, without \"..\"");
+  }
+  return path;
+}
+
+}  // namespace
+
+TaskStats load_task_stats(const fs::path& file) {
+  const Reader reader(file);
+  const json root = reader.parse();
+  reader.check_header(root, "task_stats");
+
+  TaskStats task;
+  task.file = file;
+  task.space = reader.required_string(root, "space", "");
+  task.task = reader.required_string(root, "task", "");
+  task.ground_truth = reader.optional_string(root, "ground_truth", "");
+  task.ground_truth_description = reader.optional_string(root, "ground_truth_description", "");
+  task.n_planned = reader.integer(root, "n_planned", "");
+  task.n_common = reader.integer(root, "n_common", "");
+  task.n_truth_nonfinite = reader.integer(root, "n_truth_nonfinite", "");
+  task.oriented = reader.boolean(root, "oriented", "");
+  task.stats_reason = reader.optional_string(root, "stats_reason", "");
+  if (const json* statistics = reader.field(root, "statistics")) {
+    if (!statistics->is_array() || !std::all_of(statistics->begin(), statistics->end(),
+                                                [](const json& key) { return key.is_string(); })) {
+      reader.fail("\"statistics\" must be an array of strings");
+    }
+    for (const auto& key : *statistics) {
+      task.statistics.push_back(key.get<std::string>());
+    }
+  }
+
+  const json& bootstrap = reader.object(root, "bootstrap", "");
+  const std::string bootstrap_where = "bootstrap.";
+  if (auto method = reader.optional_string(bootstrap, "method", bootstrap_where); !method.empty()) {
+    task.bootstrap.method = std::move(method);
+  }
+  task.bootstrap.samples = reader.integer(bootstrap, "samples", bootstrap_where);
+  task.bootstrap.confidence = reader.number(bootstrap, "confidence", bootstrap_where);
+  task.bootstrap.seed = reader.scalar_text(bootstrap, "seed", bootstrap_where);
+
+  const json& inputs = reader.object(root, "inputs", "");
+  if (auto sha = reader.optional_string(inputs, "table_sha256", "inputs."); !sha.empty()) {
+    task.table_sha256 = std::move(sha);
+  }
+  const json& score_files = reader.object(inputs, "score_files", "inputs.");
+  for (const auto& [proxy, sha] : score_files.items()) {
+    task.score_files[proxy] = reader.optional_string(score_files, proxy, "inputs.score_files.");
+  }
+  task.provenance = reader.any_object(root, "provenance");
+
+  const json* proxies = reader.field(root, "proxies");
+  if (proxies == nullptr || !proxies->is_array()) {
+    reader.fail("\"proxies\" must be an array");
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < proxies->size(); ++i) {
+    ProxyStats proxy = read_proxy(reader, (*proxies)[i], i);
+    if (!names.insert(proxy.name).second) {
+      reader.fail("proxy \"" + proxy.name + "\" is listed twice");
+    }
+    task.proxies.push_back(std::move(proxy));
+  }
+  return task;
+}
+
+RunStats load_stats(const fs::path& stats_dir) {
+  const Reader reader(stats_dir / "run.json");
+  const json root = reader.parse();
+  reader.check_header(root, "run");
+
+  RunStats run;
+  run.dir = stats_dir;
+  run.name = reader.optional_string(root, "name", "");
+  run.config = reader.any_object(root, "config");
+  run.provenance = reader.any_object(root, "provenance");
+
+  const json* tasks = reader.field(root, "tasks");
+  if (tasks == nullptr || !tasks->is_array()) {
+    reader.fail("\"tasks\" must be an array");
+  }
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < tasks->size(); ++i) {
+    const json& entry = (*tasks)[i];
+    const std::string where = "tasks[" + std::to_string(i) + "].";
+    if (!entry.is_object()) {
+      reader.fail("\"tasks[" + std::to_string(i) + "]\" must be an object");
+    }
+    const std::string space = reader.required_string(entry, "space", where);
+    const std::string task_name = reader.required_string(entry, "task", where);
+    const fs::path file =
+        stats_dir / safe_relative_path(reader, reader.required_string(entry, "file", where));
+    TaskStats task = load_task_stats(file);
+    if (task.space != space || task.task != task_name) {
+      throw Error(file.string() + ": holds " + task.space + "/" + task.task + " but " +
+                  reader.file().string() + " lists it as " + space + "/" + task_name);
+    }
+    if (!seen.emplace(space, task_name).second) {
+      reader.fail("lists " + space + "/" + task_name + " twice");
+    }
+    run.tasks.push_back(std::move(task));
+  }
+  return run;
+}
+
+}  // namespace zcb::site

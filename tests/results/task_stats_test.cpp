@@ -1,0 +1,217 @@
+#include "zcb/results/task_stats.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "temp_dir.hpp"
+#include "zcb/error.hpp"
+#include "zcb/results/json_file.hpp"
+
+namespace zcb {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// 20 archs in the table, 16 planned (0..15). Truth is missing for arch 6 (planned) and 19.
+// synflow (higher is better): arch 3 failed, arch 5 non-finite, arch 18 scored but unplanned.
+// params (lower is better): arch 7 has no row, arch 9 ran out of memory.
+// Common set: 0..15 minus 6 (truth), 3 and 5 (synflow), 7 and 9 (params): 11 archs.
+TaskStatsInput sample_input() {
+  TaskStatsInput input;
+  input.space = "nb201";
+  input.task = "cifar10";
+  input.ground_truth_metric = "test_accuracy_200ep_mean";
+  for (int i = 0; i < 20; ++i) input.truth.push_back(50.0 + 0.5 * i);
+  input.truth[6] = kNaN;
+  input.truth[19] = kNaN;
+  for (int i = 0; i < 16; ++i) input.planned_archs.push_back(i);
+  input.statistics = {"spearman", "kendall_tau_b", "pearson", "top10_precision"};
+  input.bootstrap.samples = 200;
+  input.bootstrap.seed = 5;
+  input.table_sha256 = "tablehash";
+  input.provenance = {{"git_sha", "abc"}};
+
+  ProxyResult synflow{"synflow", 2, true, {}, {}, "synflowhash"};
+  for (int i = 0; i < 16; ++i) {
+    const double truth = std::isnan(input.truth[i]) ? 0.0 : input.truth[i];
+    synflow.rows.push_back({i, truth + 0.3 * ((i * 7) % 5), RowStatus::kOk, ""});
+    synflow.timings.push_back({i, 10.0, static_cast<double>(i)});
+  }
+  synflow.rows[3] = {3, kNaN, RowStatus::kError, "boom"};
+  synflow.rows[5] = {5, kNaN, RowStatus::kNonFinite, ""};
+  synflow.rows.push_back({18, 1.0, RowStatus::kOk, ""});
+  synflow.timings.push_back({18, 1000.0, 1000.0});  // unplanned: not in the means
+
+  ProxyResult params{"params", 1, false, {}, {}, "paramshash"};
+  for (int i = 0; i < 16; ++i) {
+    if (i == 7) continue;
+    const double truth = std::isnan(input.truth[i]) ? 0.0 : input.truth[i];
+    params.rows.push_back({i, -truth, RowStatus::kOk, ""});
+  }
+  for (ScoreRow& row : params.rows) {
+    if (row.arch_id == 9) row = {9, kNaN, RowStatus::kOutOfMemory, "CUDA out of memory"};
+  }
+  input.proxies = {synflow, params};
+  return input;
+}
+
+const std::vector<std::int64_t> kCommon = {0, 1, 2, 4, 8, 10, 11, 12, 13, 14, 15};
+
+TEST(TaskStats, CountsEveryRowAndComputesOnTheCommonSet) {
+  const TaskStatsInput input = sample_input();
+  const json stats = compute_task_stats(input);
+  EXPECT_EQ(stats["kind"], "task_stats");
+  EXPECT_EQ(stats["schema_version"], 1);
+  EXPECT_EQ(stats["space"], "nb201");
+  EXPECT_EQ(stats["task"], "cifar10");
+  EXPECT_EQ(stats["ground_truth"], "test_accuracy_200ep_mean");
+  EXPECT_EQ(stats["n_planned"], 16);
+  EXPECT_EQ(stats["n_truth_nonfinite"], 1);
+  EXPECT_EQ(stats["n_common"], kCommon.size());
+  EXPECT_EQ(stats["oriented"], true);
+  EXPECT_TRUE(stats["stats_reason"].is_null());
+  EXPECT_EQ(stats["bootstrap"],
+            (json{{"method", "percentile"}, {"samples", 200}, {"confidence", 0.95}, {"seed", 5}}));
+  EXPECT_EQ(stats["inputs"],
+            (json{{"table_sha256", "tablehash"},
+                  {"score_files", {{"synflow", "synflowhash"}, {"params", "paramshash"}}}}));
+  EXPECT_EQ(stats["provenance"], input.provenance);
+  ASSERT_EQ(stats["proxies"].size(), 2u);
+
+  const json& synflow = stats["proxies"][0];
+  EXPECT_EQ(synflow["name"], "synflow");
+  EXPECT_EQ(synflow["version"], 2);
+  EXPECT_EQ(synflow["higher_is_better"], true);
+  EXPECT_EQ(synflow["n_scored"], 16);
+  EXPECT_EQ(synflow["n_ok"], 14);
+  EXPECT_EQ(synflow["n_missing"], 0);
+  EXPECT_EQ(synflow["n_unplanned"], 1);
+  EXPECT_DOUBLE_EQ(synflow["coverage"].get<double>(), 14.0 / 16.0);
+  EXPECT_EQ(synflow["status_counts"], (json{{"ok", 14}, {"error", 1}, {"non_finite", 1}}));
+  EXPECT_EQ(synflow["errors"], (json{"boom"}));
+  EXPECT_DOUBLE_EQ(synflow["mean_build_ms"].get<double>(), 10.0);
+  EXPECT_DOUBLE_EQ(synflow["mean_score_ms"].get<double>(), 7.5);  // mean of 0..15
+
+  const json& params = stats["proxies"][1];
+  EXPECT_EQ(params["higher_is_better"], false);
+  EXPECT_EQ(params["n_scored"], 15);
+  EXPECT_EQ(params["n_ok"], 14);
+  EXPECT_EQ(params["n_missing"], 1);
+  EXPECT_EQ(params["n_unplanned"], 0);
+  EXPECT_EQ(params["status_counts"], (json{{"ok", 14}, {"out_of_memory", 1}}));
+  EXPECT_EQ(params["errors"], (json{"CUDA out of memory"}));
+  EXPECT_TRUE(params["mean_build_ms"].is_null());
+  EXPECT_TRUE(params["mean_score_ms"].is_null());
+
+  // The statistics are those of the common set; params, negated, ranks perfectly.
+  std::vector<double> scores, truth;
+  for (std::int64_t id : kCommon) {
+    scores.push_back(input.proxies[0].rows[static_cast<std::size_t>(id)].score);
+    truth.push_back(input.truth[static_cast<std::size_t>(id)]);
+  }
+  for (const char* name : {"spearman", "kendall_tau_b", "pearson", "top10_precision"}) {
+    const json& s = synflow["stats"][name];
+    EXPECT_DOUBLE_EQ(s["estimate"].get<double>(), find_statistic(name).compute(scores, truth))
+        << name;
+    EXPECT_LE(s["lo"].get<double>(), s["estimate"].get<double>()) << name;
+    EXPECT_GE(s["hi"].get<double>(), s["estimate"].get<double>()) << name;
+    EXPECT_EQ(s["n_nan_resamples"], 0) << name;
+    EXPECT_EQ(params["stats"][name]["estimate"], 1.0) << name;
+  }
+  EXPECT_LT(synflow["stats"]["spearman"]["estimate"].get<double>(), 1.0);
+}
+
+TEST(TaskStats, DoesNotDependOnRowOrPlanOrder) {
+  TaskStatsInput input = sample_input();
+  const std::string expected = compute_task_stats(input).dump();
+  std::reverse(input.planned_archs.begin(), input.planned_archs.end());
+  for (ProxyResult& proxy : input.proxies) {
+    std::reverse(proxy.rows.begin(), proxy.rows.end());
+    std::rotate(proxy.rows.begin(), proxy.rows.begin() + 4, proxy.rows.end());
+    std::reverse(proxy.timings.begin(), proxy.timings.end());
+  }
+  EXPECT_EQ(compute_task_stats(input).dump(), expected);
+}
+
+TEST(TaskStats, ProxiesWithEqualScoresGetEqualIntervals) {
+  // One bootstrap seed for all: equal inputs see equal resamples, so equal intervals.
+  TaskStatsInput input = sample_input();
+  ProxyResult copy = input.proxies[0];
+  copy.name = "synflow_copy";
+  input.proxies.push_back(copy);
+  const json stats = compute_task_stats(input);
+  EXPECT_EQ(stats["proxies"][2]["stats"], stats["proxies"][0]["stats"]);
+  EXPECT_NE(stats["proxies"][1]["stats"]["spearman"], stats["proxies"][0]["stats"]["spearman"]);
+}
+
+TEST(TaskStats, KeepsTheFirstFiveDistinctErrors) {
+  TaskStatsInput input = sample_input();
+  const std::vector<std::string> messages = {"m0", "m1", "m0", "m2", "m3", "", "m4", "m5"};
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    input.proxies[1].rows[i] = {input.proxies[1].rows[i].arch_id, kNaN, RowStatus::kError,
+                                messages[i]};
+  }
+  const json stats = compute_task_stats(input);
+  EXPECT_EQ(stats["proxies"][1]["errors"], (json{"m0", "m1", "m2", "m3", "m4"}));
+  EXPECT_EQ(stats["proxies"][1]["status_counts"]["error"], 8);
+}
+
+TEST(TaskStats, TooFewCommonArchsGiveNullStatsWithAReason) {
+  TaskStatsInput input = sample_input();
+  input.planned_archs = {0, 1, 3};  // synflow failed on 3: two common archs
+  const json stats = compute_task_stats(input);
+  EXPECT_EQ(stats["n_common"], 2);
+  EXPECT_THAT(stats["stats_reason"].get<std::string>(), HasSubstr("only 2 architectures"));
+  for (const json& proxy : stats["proxies"]) {
+    EXPECT_TRUE(proxy["stats"].is_null());
+    EXPECT_EQ(proxy["n_scored"], 3);
+  }
+  input.planned_archs.clear();
+  const json empty = compute_task_stats(input);
+  EXPECT_EQ(empty["n_common"], 0);
+  EXPECT_TRUE(empty["proxies"][0]["coverage"].is_null());
+}
+
+TEST(TaskStats, TheDocumentSurvivesAJsonFile) {
+  test::TempDir dir;
+  const json stats = compute_task_stats(sample_input());
+  write_json_atomically(dir / "cifar10.json", stats);
+  EXPECT_EQ(read_json_file(dir / "cifar10.json"), stats);
+}
+
+TEST(TaskStats, RejectsInconsistentInput) {
+  const auto rejected = [](auto change, const char* reason) {
+    TaskStatsInput input = sample_input();
+    change(input);
+    try {
+      compute_task_stats(input);
+      ADD_FAILURE() << "expected zcb::Error: " << reason;
+    } catch (const Error& e) {
+      EXPECT_THAT(e.what(), HasSubstr(reason));
+    }
+  };
+  rejected([](TaskStatsInput& in) { in.statistics.push_back("spearmann"); },
+           "known: spearman, kendall_tau_b");
+  rejected([](TaskStatsInput& in) { in.statistics.push_back("pearson"); }, "listed twice");
+  rejected([](TaskStatsInput& in) { in.bootstrap.method = "basic"; }, "unknown method");
+  rejected([](TaskStatsInput& in) { in.planned_archs.push_back(4); }, "planned twice");
+  rejected([](TaskStatsInput& in) { in.planned_archs.push_back(20); }, "no ground-truth entry");
+  rejected([](TaskStatsInput& in) { in.planned_archs.push_back(-1); }, "no ground-truth entry");
+  rejected([](TaskStatsInput& in) { in.proxies.push_back(in.proxies[0]); }, "given twice");
+  rejected(
+      [](TaskStatsInput& in) {
+        in.proxies[1].rows.push_back({0, -1.0, RowStatus::kOk, ""});
+      },
+      "two rows for arch 0");
+  rejected([](TaskStatsInput& in) { in.proxies[0].rows[0].score = kNaN; }, "non-finite");
+}
+
+}  // namespace
+}  // namespace zcb

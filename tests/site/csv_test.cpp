@@ -1,0 +1,42 @@
+#include "zcb/site/csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "test_util.hpp"
+
+namespace zcb::site {
+namespace {
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    result.push_back(line);
+  }
+  return result;
+}
+
+TEST(SiteCsv, HeaderRowsAndQuoting) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const auto rows = lines(task_csv(run.tasks[1]));
+  ASSERT_EQ(rows.size(), 8U);  // header + 7 proxies
+  EXPECT_EQ(rows[0],
+            "proxy,version,higher_is_better,n_scored,n_ok,coverage,"
+            "spearman,spearman_lo,spearman_hi,kendall_tau_b,kendall_tau_b_lo,kendall_tau_b_hi,"
+            "pearson,pearson_lo,pearson_hi,top10_precision,top10_precision_lo,top10_precision_hi,"
+            "mean_build_ms,mean_score_ms");
+  EXPECT_EQ(rows[4],
+            "snip,1,true,1000,1000,1,-0.1604,-0.2201,-0.0991,-0.1077,-0.1478,-0.0671,"
+            "-0.0412,-0.102,0.0213,0.04,0.01,0.09,62.96,29.31");
+  // jacov: kendall null, pearson without interval.
+  EXPECT_EQ(rows[6],
+            "jacov,1,true,1000,947,0.947,0.381,0.3262,0.4332,,,,0.1482,,,0.19,0.12,0.28,62.88,"
+            "61.4");
+  // A quote in a name is doubled inside a quoted field; missing numbers are empty.
+  EXPECT_EQ(rows[7], "\"fisher<script>alert(\"\"xss\"\")</script>\",1,true,1000,0,0,,,,,,,,,,,,,,");
+}
+
+}  // namespace
+}  // namespace zcb::site

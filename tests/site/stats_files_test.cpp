@@ -1,0 +1,182 @@
+#include "zcb/site/stats_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace zcb::site {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::copy_fixture;
+using testing::edit_json;
+using testing::error_message;
+using testing::fixture_dir;
+using testing::TempDir;
+
+const std::string kXssName = "fisher<script>alert(\"xss\")</script>";
+
+const ProxyStats& find_proxy(const TaskStats& task, const std::string& name) {
+  for (const auto& proxy : task.proxies) {
+    if (proxy.name == name) {
+      return proxy;
+    }
+  }
+  throw std::runtime_error("no proxy " + name);
+}
+
+TEST(SiteStatsFiles, LoadsTheFixture) {
+  const RunStats run = load_stats(fixture_dir());
+  EXPECT_EQ(run.name, "fixture-nightly-2025-01-14");
+  EXPECT_EQ(run.provenance.at("workers"), 2);
+  ASSERT_EQ(run.tasks.size(), 2U);
+  const TaskStats& nb201 = run.tasks[0];
+  EXPECT_EQ(nb201.space, "nb201");
+  EXPECT_EQ(nb201.task, "cifar10");
+  EXPECT_EQ(nb201.ground_truth, "test_accuracy_200ep_mean");
+  EXPECT_EQ(nb201.n_planned, 1000);
+  EXPECT_EQ(nb201.n_common, 991);
+  EXPECT_EQ(nb201.bootstrap.method, "percentile");
+  EXPECT_EQ(nb201.bootstrap.samples, 1000);
+  EXPECT_EQ(nb201.bootstrap.seed, "17446744073709551557");  // exceeds int64, kept exact
+  EXPECT_EQ(nb201.score_files.size(), 7U);
+  EXPECT_EQ(nb201.oriented, true);
+  EXPECT_EQ(nb201.statistics.size(), 4U);
+  EXPECT_TRUE(nb201.stats_reason.empty());
+  EXPECT_EQ(run.tasks[1].n_truth_nonfinite, 2);
+  ASSERT_EQ(nb201.proxies.size(), 7U);
+
+  const ProxyStats& jacov = find_proxy(nb201, "jacov");
+  EXPECT_EQ(jacov.status_counts.at("error"), 6);
+  EXPECT_EQ(jacov.errors.size(), 3U);
+  EXPECT_DOUBLE_EQ(*jacov.coverage, 0.991);
+  EXPECT_DOUBLE_EQ(*jacov.stats.at("spearman")->estimate, 0.7404);
+  EXPECT_EQ(jacov.stats.at("spearman")->n_nan_resamples, 2);
+}
+
+TEST(SiteStatsFiles, NullStatisticsAndMissingNumbersAreEmpty) {
+  const RunStats run = load_stats(fixture_dir());
+  const TaskStats& nb101 = run.tasks[1];
+  const ProxyStats& jacov = find_proxy(nb101, "jacov");
+  EXPECT_FALSE(jacov.stats.at("kendall_tau_b").has_value());  // null
+  ASSERT_TRUE(jacov.stats.at("pearson").has_value());         // estimate without interval
+  EXPECT_TRUE(jacov.stats.at("pearson")->estimate.has_value());
+  EXPECT_FALSE(jacov.stats.at("pearson")->lo.has_value());
+
+  const ProxyStats& unsupported = find_proxy(nb101, kXssName);
+  EXPECT_FALSE(unsupported.stats.at("spearman").has_value());
+  EXPECT_FALSE(unsupported.mean_build_ms.has_value());  // null
+  EXPECT_FALSE(unsupported.mean_score_ms.has_value());  // missing
+  EXPECT_EQ(unsupported.status_counts.at("unsupported"), 1000);
+}
+
+TEST(SiteStatsFiles, WrongKindNamesTheFile) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb101" / "cifar10.json", [](auto& json) { json["kind"] = "run"; });
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("nb101/cifar10.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("task_stats"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, RunFileOfTheWrongKind) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "run.json", [](auto& json) { json["kind"] = "task_stats"; });
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("run.json"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, NewerSchemaVersionAsksForAnUpdate) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb201" / "cifar10.json",
+            [](auto& json) { json["schema_version"] = kStatsSchemaVersion + 1; });
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("nb201/cifar10.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("newer"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, MissingOrInvalidSchemaVersion) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "run.json", [](auto& json) { json.erase("schema_version"); });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("schema_version"), std::string::npos);
+  edit_json(stats / "run.json", [](auto& json) { json["schema_version"] = "1"; });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("schema_version"), std::string::npos);
+}
+
+TEST(SiteStatsFiles, MissingFilesNameThemselves) {
+  TempDir dir;
+  EXPECT_NE(error_message([&] { load_stats(dir.path()); }).find("run.json"), std::string::npos);
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  fs::remove(stats / "nb101" / "cifar10.json");
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("nb101/cifar10.json"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, InvalidJsonNamesTheFile) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  testing::write_text(stats / "nb201" / "cifar10.json", "{\"kind\": \"task_stats\",");
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("nb201/cifar10.json"), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid JSON"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, FieldOfTheWrongTypeNamesTheField) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb201" / "cifar10.json",
+            [](auto& json) { json["proxies"][2]["coverage"] = "high"; });
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("proxies[2].coverage"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, TaskFileMustStayInsideTheStatsDirectory) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "run.json",
+            [](auto& json) { json["tasks"][0]["file"] = "../stats/nb201/cifar10.json"; });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("inside the stats directory"),
+            std::string::npos);
+  edit_json(stats / "run.json", [&](auto& json) {
+    json["tasks"][0]["file"] = (stats / "nb201" / "cifar10.json").string();
+  });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("inside the stats directory"),
+            std::string::npos);
+}
+
+TEST(SiteStatsFiles, TaskFileMustMatchItsEntry) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "run.json", [](auto& json) { json["tasks"][1]["task"] = "cifar100"; });
+  const std::string message = error_message([&] { load_stats(stats); });
+  EXPECT_NE(message.find("nb101/cifar100"), std::string::npos) << message;
+}
+
+TEST(SiteStatsFiles, DuplicateProxyOrTaskIsAnError) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "run.json", [](auto& json) { json["tasks"].push_back(json["tasks"][0]); });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("twice"), std::string::npos);
+
+  copy_fixture(stats);  // restore run.json
+  edit_json(stats / "nb201" / "cifar10.json",
+            [](auto& json) { json["proxies"].push_back(json["proxies"][0]); });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("\"synflow\" is listed twice"),
+            std::string::npos);
+}
+
+TEST(SiteStatsFiles, UnknownFieldsAreIgnored) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb201" / "cifar10.json", [](auto& json) {
+    json["something_new"] = {1, 2, 3};
+    json["proxies"][0]["future"] = {{"a", "b"}};
+  });
+  EXPECT_EQ(load_stats(stats).tasks[0].proxies.size(), 7U);
+}
+
+}  // namespace
+}  // namespace zcb::site
