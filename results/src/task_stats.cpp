@@ -205,8 +205,9 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       {"stats_reason",
        enough ? nlohmann::json(nullptr)
               : nlohmann::json("only " + std::to_string(common.size()) +
-                               " architectures were scored ok by every proxy and have a finite "
-                               "ground truth; statistics need at least " +
+                               (common.size() == 1 ? " architecture was" : " architectures were") +
+                               " scored ok by every proxy and with a finite ground truth; "
+                               "statistics need at least " +
                                std::to_string(kMinCommon))},
       {"bootstrap",
        {{"method", input.bootstrap.method},

@@ -13,6 +13,9 @@
 ///
 /// Wall-clock timings live in a sidecar file (timing_path()) on purpose: two runs of the same
 /// configuration must give bit-identical score files, and timings differ from run to run.
+///
+/// Do all score-file I/O from one thread: the HDF5 C++ wrappers are not thread-safe
+/// (toolchain.md §5); parallel workers hand their rows to one writer or write per-shard files.
 #pragma once
 
 #include <cstdint>

@@ -35,7 +35,8 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y);
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
 
 /// Kendall's tau-b, O(n log n) (Knight 1966: sort by (x, y), count ties, count discordant
-/// pairs as merge-sort swaps on y). NaN if x or y is constant.
+/// pairs as merge-sort swaps on y, or with a Fenwick tree when y holds small integers such as
+/// dense_ranks()). NaN if x or y is constant.
 double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y);
 
 /// Kendall's tau-b by comparing all n(n-1)/2 pairs; the O(n^2) reference for kendall_tau_b().
@@ -47,8 +48,8 @@ double kendall_tau_b_naive(const std::vector<double>& x, const std::vector<doubl
 /// Ties at the k-th boundary are resolved by fractional membership: if a items are strictly
 /// above the k-th largest value and m items equal it, each of those m belongs to the top k with
 /// weight (k - a) / m. The result, sum_i w_score(i) * w_truth(i) / k, is the expected precision
-/// when ties are broken uniformly at random (independently in scores and truth), so it never
-/// depends on input order. Throws unless 0 < fraction <= 1.
+/// when ties are broken uniformly at random (independently in scores and truth), so it does not
+/// depend on input order (up to the rounding of the sum). Throws unless 0 < fraction <= 1.
 double top_k_precision(const std::vector<double>& scores, const std::vector<double>& truth,
                        double fraction);
 
