@@ -38,7 +38,8 @@ class NaswotProxy : public Proxy {
     torch::Tensor kernel = torch::zeros(
         {batch, batch}, torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
     network.hooks().on_relu_input = [&kernel, batch](const torch::Tensor& pre_activation) {
-      const torch::Tensor codes = (pre_activation.detach().reshape({batch, -1}) > 0).to(torch::kFloat32);
+      const torch::Tensor codes =
+          (pre_activation.detach().reshape({batch, -1}) > 0).to(torch::kFloat32);
       const torch::Tensor agree_on = codes.matmul(codes.t());
       const torch::Tensor agree_off = (1.0 - codes).matmul((1.0 - codes).t());
       kernel += agree_on.to(torch::kFloat64) + agree_off.to(torch::kFloat64);

@@ -1,6 +1,7 @@
 // The proxy registry: the list is proxies.def.
-#include "zcb/proxy.hpp"
 #include "zcb/registry.hpp"
+
+#include "zcb/proxy.hpp"
 
 namespace zcb {
 

@@ -20,8 +20,7 @@ class SnipProxy : public Proxy {
   ProxyRequirements requirements() const override { return {}; }
   ProxyInfo info() const override {
     return {"Lee et al., SNIP, ICLR 2019; Abdelfattah et al., ICLR 2021",
-            "SamsungLabs/zero-cost-nas: foresight/pruners/measures/snip.py", "",
-            "sum |dL/dW * W|"};
+            "SamsungLabs/zero-cost-nas: foresight/pruners/measures/snip.py", "", "sum |dL/dW * W|"};
   }
   bool higher_is_better() const override { return true; }
   double score(Network& network, const ProxyContext& context) const override {

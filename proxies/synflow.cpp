@@ -46,9 +46,9 @@ class SynflowProxy : public Proxy {
     }
     network.zero_grad();
     const TaskInfo& task = *context.task;
-    const torch::Tensor ones = torch::ones(
-        {1, task.channels, task.height, task.width},
-        torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
+    const torch::Tensor ones =
+        torch::ones({1, task.channels, task.height, task.width},
+                    torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
     network.forward(ones).sum().backward();
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {
       const torch::Tensor& grad = weight.grad();

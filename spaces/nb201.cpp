@@ -87,8 +87,8 @@ std::string format_genotype(const Genotype& genotype) {
   for (std::size_t edge = 0; edge < kEdges.size(); ++edge) {
     const auto [from, to] = kEdges[edge];
     if (from == 0) out += to == 1 ? "|" : "+|";
-    out += std::string(kOpNames[static_cast<int>(genotype[edge])]) + "~" + std::to_string(from) +
-           "|";
+    out +=
+        std::string(kOpNames[static_cast<int>(genotype[edge])]) + "~" + std::to_string(from) + "|";
   }
   return out;
 }
@@ -156,15 +156,14 @@ TORCH_MODULE(Cell);
 class ReductionBlockImpl : public torch::nn::Module {
  public:
   ReductionBlockImpl(int in_channels, int out_channels, const std::shared_ptr<NetworkHooks>& hooks)
-      : conv_a_(register_module("conv_a",
-                                ops::ReluConvBn(in_channels, out_channels, 3, 2, 1, hooks))),
-        conv_b_(register_module("conv_b",
-                                ops::ReluConvBn(out_channels, out_channels, 3, 1, 1, hooks))),
+      : conv_a_(
+            register_module("conv_a", ops::ReluConvBn(in_channels, out_channels, 3, 2, 1, hooks))),
+        conv_b_(
+            register_module("conv_b", ops::ReluConvBn(out_channels, out_channels, 3, 1, 1, hooks))),
         pool_(register_module("downsample_pool",
                               torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)))),
-        shortcut_(register_module(
-            "downsample_conv",
-            torch::nn::Conv2d(ops::conv_options(in_channels, out_channels, 1, 1, 0)))) {}
+        shortcut_(register_module("downsample_conv", torch::nn::Conv2d(ops::conv_options(
+                                                         in_channels, out_channels, 1, 1, 0)))) {}
   torch::Tensor forward(torch::Tensor input) {
     torch::Tensor residual = shortcut_->forward(pool_->forward(input));
     return residual + conv_b_->forward(conv_a_->forward(input));
@@ -241,7 +240,8 @@ class Nb201Space : public SearchSpace {
     Complexity total;
     int h = task.height, w = task.width, channels = kStemChannels;
     auto add_conv = [&](int cin, int cout, int kernel, int out_h, int out_w, bool norm) {
-      total.params += static_cast<std::int64_t>(cin) * cout * kernel * kernel + (norm ? 2 * cout : 0);
+      total.params +=
+          static_cast<std::int64_t>(cin) * cout * kernel * kernel + (norm ? 2 * cout : 0);
       total.flops += ops::conv_flops(cin, cout, kernel, out_h, out_w);
     };
     add_conv(task.channels, kStemChannels, 3, h, w, true);
@@ -250,9 +250,9 @@ class Nb201Space : public SearchSpace {
         const int out = channels * 2;
         h /= 2;
         w /= 2;
-        add_conv(channels, out, 3, h, w, true);  // conv_a, stride 2
-        add_conv(out, out, 3, h, w, true);       // conv_b
-        add_conv(channels, out, 1, h, w, false);                       // shortcut 1x1
+        add_conv(channels, out, 3, h, w, true);   // conv_a, stride 2
+        add_conv(out, out, 3, h, w, true);        // conv_b
+        add_conv(channels, out, 1, h, w, false);  // shortcut 1x1
         channels = out;
       }
       for (int cell = 0; cell < kCellsPerStage; ++cell) {

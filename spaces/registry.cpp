@@ -1,5 +1,6 @@
 // The search-space registry: the list is spaces.def.
 #include "zcb/registry.hpp"
+
 #include "zcb/search_space.hpp"
 
 namespace zcb {

@@ -143,8 +143,10 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
   for (double millions : numbers(naswot, "params")) {
     const double count = millions * 1e6;
     const double rounded = std::round(count);
-    if (std::abs(count - rounded) > 1e-3) ++fractional_params;
-    table.params.push_back(rounded);
+    // Keep a mean over disagreeing seeds as it is: rounding it would hide the disagreement.
+    const bool whole = std::abs(count - rounded) <= 1e-3;
+    if (!whole) ++fractional_params;
+    table.params.push_back(whole ? rounded : count);
   }
   table.flops.assign(table.size(), std::numeric_limits<double>::quiet_NaN());
 
@@ -247,7 +249,9 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
         "naswot_arch_score_acc.csv, given in millions, times 1e6 rounded to a count. For " +
             std::to_string(fractional_params) +
             " architectures the source value is a mean over seeds that is not a whole count "
-            "(e.g. index 296: 0.11997266666666667); those are rounded. The cifar100 and "
+            "(e.g. index 296: 0.11997266666666667 = mean of 0.129306, 0.129306, 0.101306: NB201 "
+            "v1_1 recorded different params for some seeds); those are kept unrounded. The "
+            "cifar100 and "
             "ImageNet16-120 networks have 65 * (classes - 10) more classifier parameters.",
         "flops: NaN for every architecture. No community table has NB201 FLOPs; the official "
         "NAS-Bench-201-v1_1-096897.pth (optional file of the nb201 manifest) is needed.",

@@ -25,9 +25,8 @@ torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int ker
 ReluConvBnImpl::ReluConvBnImpl(int in_channels, int out_channels, int kernel, int stride,
                                int padding, const std::shared_ptr<NetworkHooks>& hooks)
     : relu_(register_module("relu", TappedReLU(hooks))),
-      conv_(register_module(
-          "conv", torch::nn::Conv2d(conv_options(in_channels, out_channels, kernel, stride,
-                                                 padding)))),
+      conv_(register_module("conv", torch::nn::Conv2d(conv_options(in_channels, out_channels,
+                                                                   kernel, stride, padding)))),
       norm_(register_module("bn", TappedBatchNorm2d(out_channels, hooks))) {}
 
 torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& input) {

@@ -12,7 +12,10 @@ namespace zcb {
 
 struct ComplexityReport {
   std::int64_t checked = 0;
-  std::int64_t table_mismatches = 0;     ///< built params != table params
+  std::int64_t table_mismatches = 0;  ///< built params != table params (any reason)
+  /// Of those, the table value is not a whole number: the benchmark averaged `params` over
+  /// training seeds that recorded different counts, so no single network can match it.
+  std::int64_t seed_mean_mismatches = 0;
   std::int64_t analytic_mismatches = 0;  ///< built params != SearchSpace::complexity params
   std::vector<std::string> examples;     ///< first mismatches, described
   double mean_build_ms = 0.0;

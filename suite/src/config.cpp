@@ -46,8 +46,7 @@ SpaceRun parse_space_run(const json& object, const std::string& where) {
     run.sample.seed = get_or<std::uint64_t>(sample, "seed", 0, where + ".sample");
     if (run.sample.size < 0) throw Error(where + ".sample.size must be >= 0");
   }
-  run.ground_truth =
-      get_or<std::map<std::string, std::string>>(object, "ground_truth", {}, where);
+  run.ground_truth = get_or<std::map<std::string, std::string>>(object, "ground_truth", {}, where);
   return run;
 }
 

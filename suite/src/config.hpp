@@ -5,23 +5,22 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace zcb {
 
 /// Which architectures of a space are scored: a fixed random sample or all of them.
 struct SampleSpec {
-  std::int64_t size = 0;    ///< 0 = every architecture of the table
-  std::uint64_t seed = 0;   ///< sampling seed (portable PRNG, so the sample is the same everywhere)
+  std::int64_t size = 0;   ///< 0 = every architecture of the table
+  std::uint64_t seed = 0;  ///< sampling seed (portable PRNG, so the sample is the same everywhere)
 };
 
 /// One space with its tasks and proxies.
 struct SpaceRun {
   std::string space;
-  std::vector<std::string> tasks;       ///< empty = every task of the table
+  std::vector<std::string> tasks;  ///< empty = every task of the table
   std::vector<std::string> proxies;
   SampleSpec sample;
   std::map<std::string, std::string> ground_truth;  ///< task -> metric; absent = table default
@@ -37,17 +36,17 @@ struct BootstrapConfig {
 /// A whole run config.
 struct RunConfig {
   std::string name;
-  std::filesystem::path source;          ///< file it was read from
+  std::filesystem::path source;  ///< file it was read from
   std::uint64_t base_seed = 0;
-  std::vector<int> seeds{0};             ///< repetitions; seed k uses base seed base_seed + k
-  int batch_size = 64;                   ///< images per batch unless a proxy asks otherwise
+  std::vector<int> seeds{0};  ///< repetitions; seed k uses base seed base_seed + k
+  int batch_size = 64;        ///< images per batch unless a proxy asks otherwise
   std::vector<SpaceRun> runs;
   std::vector<std::string> statistics{"spearman", "kendall_tau_b", "pearson", "top10_precision"};
   BootstrapConfig bootstrap;
-  int workers = 2;                       ///< worker processes (0 = score in this process)
+  int workers = 2;  ///< worker processes (0 = score in this process)
   int threads_per_worker = 1;
-  std::string device = "auto";           ///< auto, cpu or cuda
-  nlohmann::json raw;                    ///< the file as read, recorded in run.json
+  std::string device = "auto";  ///< auto, cpu or cuda
+  nlohmann::json raw;           ///< the file as read, recorded in run.json
 };
 
 /// Reads and validates a config; unknown keys and bad values are errors naming the key.

@@ -158,8 +158,9 @@ class ScoreStage {
       const auto space = make_search_space(run.space);
       const fs::path table_file = table_path(options_.data_root, space->benchmark());
       if (!fs::exists(table_file)) {
-        throw Error("benchmark table " + table_file.string() + " is missing: run `zcbench convert " +
-                    space->benchmark() + "` (or `zcbench run`, which converts first)");
+        throw Error("benchmark table " + table_file.string() +
+                    " is missing: run `zcbench convert " + space->benchmark() +
+                    "` (or `zcbench run`, which converts first)");
       }
       const BenchmarkTable table = read_table(table_file);
       const std::string table_sha = sha256_file(table_file);
@@ -221,17 +222,17 @@ class ScoreStage {
     const ProxyRequirements needs = proxy.requirements();
     nlohmann::json settings = {
         {"space", space},
-        {"task", {{"name", task.name},
-                  {"num_classes", task.num_classes},
-                  {"input", {task.channels, task.height, task.width}},
-                  {"image_source", task.image_source}}},
+        {"task",
+         {{"name", task.name},
+          {"num_classes", task.num_classes},
+          {"input", {task.channels, task.height, task.width}},
+          {"image_source", task.image_source}}},
         {"proxy", proxy_name},
         {"proxy_version", proxy.version()},
         {"higher_is_better", proxy.higher_is_better()},
         {"base_seed", base_seed},
-        {"batch_size", needs.needs_data ? (needs.batch_size > 0 ? needs.batch_size
-                                                                : config_.batch_size)
-                                        : 0},
+        {"batch_size",
+         needs.needs_data ? (needs.batch_size > 0 ? needs.batch_size : config_.batch_size) : 0},
         {"batch_norm", needs.batch_norm},
         {"float64", needs.float64},
         {"table_sha256", table_sha},
@@ -255,7 +256,8 @@ class ScoreStage {
       const fs::path timing_file = timing_path(state.path);
       if (fs::exists(timing_file)) {
         try {
-          for (const TimingRow& row : read_timing_file(timing_file)) state.timings[row.arch_id] = row;
+          for (const TimingRow& row : read_timing_file(timing_file))
+            state.timings[row.arch_id] = row;
         } catch (const Error& e) {
           // Timings are informative only; a damaged sidecar must not block the scores.
           std::cerr << "[score] warning: ignoring " << e.what() << '\n';
@@ -269,7 +271,8 @@ class ScoreStage {
     const int seed = job_seed_.at(job.job_id);
     for (const ProxyOutcome& outcome : result.outcomes) {
       KeyState& state = keys_.at(KeyId{job.space, job.task.name, outcome.proxy, seed});
-      state.rows[job.arch_id] = ScoreRow{job.arch_id, outcome.score, outcome.status, outcome.message};
+      state.rows[job.arch_id] =
+          ScoreRow{job.arch_id, outcome.score, outcome.status, outcome.message};
       state.timings[job.arch_id] = TimingRow{job.arch_id, outcome.build_ms, outcome.score_ms};
       state.dirty = true;
     }
@@ -310,8 +313,9 @@ class ScoreStage {
       std::vector<TimingRow> timings;
       for (const auto& [arch, row] : state.timings) timings.push_back(row);
       write_timing_file(timing_path(state.path), timings,
-                        {{"note", "wall-clock milliseconds; kept apart from the scores, which "
-                                  "are bit-reproducible"},
+                        {{"note",
+                          "wall-clock milliseconds; kept apart from the scores, which "
+                          "are bit-reproducible"},
                          {"device", options_.device}});
       state.dirty = false;
     }

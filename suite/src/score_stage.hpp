@@ -7,9 +7,8 @@
 
 #include <filesystem>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "config.hpp"
 #include "job.hpp"
@@ -21,11 +20,11 @@ struct ScoreOptions {
   std::filesystem::path results_root;
   std::string mirror;
   bool offline = false;
-  int workers = -1;             ///< -1 = the config's value
-  bool force = false;           ///< discard existing rows and rescore
+  int workers = -1;    ///< -1 = the config's value
+  bool force = false;  ///< discard existing rows and rescore
   double checkpoint_seconds = 30.0;
-  std::string device = "cpu";   ///< resolved device
-  nlohmann::json environment;   ///< provenance recorded with every score file
+  std::string device = "cpu";               ///< resolved device
+  nlohmann::json environment;               ///< provenance recorded with every score file
   std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)
   /// Scores a job in this process (used when workers == 0).
   std::function<JobResult(const Job&)> run_in_process;
@@ -35,7 +34,7 @@ struct ScoreOptions {
 struct ScoreSummary {
   std::int64_t jobs_planned = 0;
   std::int64_t jobs_done = 0;
-  std::int64_t rows_skipped = 0;   ///< already present from an earlier run
+  std::int64_t rows_skipped = 0;  ///< already present from an earlier run
   bool interrupted = false;
 };
 

@@ -9,9 +9,9 @@
 #include <set>
 
 #include "plan.hpp"
+#include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/manifest.hpp"
-#include "zcb/data/convert.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
@@ -154,13 +154,14 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
       input.bootstrap.samples = config.bootstrap.samples;
       input.bootstrap.confidence = config.bootstrap.confidence;
       input.bootstrap.method = config.bootstrap.method;
-      input.bootstrap.seed = seed_for(SeedPurpose::kBootstrap,
-                                      {config.base_seed + static_cast<std::uint64_t>(seed),
-                                       run.space, task_name, "", 0});
+      input.bootstrap.seed = seed_for(
+          SeedPurpose::kBootstrap,
+          {config.base_seed + static_cast<std::uint64_t>(seed), run.space, task_name, "", 0});
       input.table_sha256 = table_sha;
       input.provenance = provenance;
       for (const std::string& proxy : run.proxies) {
-        const fs::path file = score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
+        const fs::path file =
+            score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
         if (!fs::exists(file)) {
           throw Error("score file " + file.string() + " is missing: run `zcbench score` first");
         }
@@ -186,9 +187,9 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
                 << " architectures in common\n";
     }
   }
-  nlohmann::json run_document = {{"kind", "run"},          {"schema_version", 1},
-                                 {"name", config.name},    {"config", config.raw},
-                                 {"provenance", provenance}, {"tasks", task_list}};
+  nlohmann::json run_document = {
+      {"kind", "run"},        {"schema_version", 1},      {"name", config.name},
+      {"config", config.raw}, {"provenance", provenance}, {"tasks", task_list}};
   write_json_atomically(stats_root / "run.json", run_document);
 }
 
@@ -211,18 +212,20 @@ nlohmann::json environment_provenance() {
     return value ? std::string(value) : std::string();
   };
   std::error_code ignored;
-  const fs::path blas = fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ignored);
-  return {{"zcbench_version", ZCB_VERSION},
-          {"git_sha", ZCB_GIT_SHA},
-          {"hdf5", std::to_string(major) + "." + std::to_string(minor) + "." +
-                       std::to_string(release)},
-          {"libtorch_package", run_command("dpkg-query -W -f='${Version}' libtorch1.13 2>/dev/null")},
-          {"blas", blas.string()},
-          {"cpu", cpu_field("model name")},
-          {"cpu_isa", isa},
-          {"env", {{"ONEDNN_MAX_CPU_ISA", env("ONEDNN_MAX_CPU_ISA")},
-                   {"OPENBLAS_CORETYPE", env("OPENBLAS_CORETYPE")},
-                   {"OMP_NUM_THREADS", env("OMP_NUM_THREADS")}}}};
+  const fs::path blas =
+      fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ignored);
+  return {
+      {"zcbench_version", ZCB_VERSION},
+      {"git_sha", ZCB_GIT_SHA},
+      {"hdf5", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
+      {"libtorch_package", run_command("dpkg-query -W -f='${Version}' libtorch1.13 2>/dev/null")},
+      {"blas", blas.string()},
+      {"cpu", cpu_field("model name")},
+      {"cpu_isa", isa},
+      {"env",
+       {{"ONEDNN_MAX_CPU_ISA", env("ONEDNN_MAX_CPU_ISA")},
+        {"OPENBLAS_CORETYPE", env("OPENBLAS_CORETYPE")},
+        {"OMP_NUM_THREADS", env("OMP_NUM_THREADS")}}}};
 }
 
 }  // namespace zcb

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config.hpp"
 
@@ -29,8 +28,7 @@ void fetch_stage(const std::vector<std::string>& benchmarks, const StagePaths& p
 
 /// Converts raw files into data_root/tables/<benchmark>.h5 (skipped when the table exists and
 /// was made from the same source files, unless @p force).
-void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths,
-                   bool force);
+void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths, bool force);
 
 /// Computes results_root/stats/<space>/<task>.json and run.json from the score files.
 void stats_stage(const RunConfig& config, const StagePaths& paths,

@@ -5,9 +5,8 @@
 
 #include <iosfwd>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "job.hpp"
 

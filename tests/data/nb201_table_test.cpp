@@ -86,8 +86,11 @@ TEST_F(Nb201Table, RowsParamsFlopsAndProvenance) {
   // Params (counts) and FLOPs (unknown).
   EXPECT_EQ(table.params[0], 129306);
   EXPECT_EQ(table.params[1], 802426);
-  EXPECT_EQ(table.params[296], 119973);  // source 0.11997266666666667 M: a mean over seeds
-  for (double params : table.params) ASSERT_EQ(params, std::round(params));
+  // Source 0.11997266666666667 M: a mean over seeds that recorded different counts, kept as is.
+  EXPECT_NEAR(table.params[296], 119972.66666666667, 1e-6);
+  int fractional = 0;
+  for (double params : table.params) fractional += params != std::round(params);
+  EXPECT_EQ(fractional, 199);
   for (double flops : table.flops) ASSERT_TRUE(std::isnan(flops));
   // Provenance names every source with its sha256.
   const nlohmann::json& provenance = table.provenance;

@@ -56,6 +56,10 @@ done
 check "a rerun scores nothing" bash -c \
   "'$zcb' --results '$work/smoke' score --config '$configs/smoke.json' 2>&1 | grep -q '] 0 jobs to run'"
 
+# The table's params against built networks (a fixed sample; `check-complexity` checks all).
+check "built params match the table on a sample" bash -c \
+  "'$zcb' check-complexity --sample 300 | tee '$work/complexity.txt' | grep -q '0 other mismatches; 0 differ from the analytic count'"
+
 # 2. Determinism: the same config twice (and with another worker count) gives byte-identical
 # score files.
 check "tiny run A" "$zcb" --results "$work/a" score --config "$configs/tiny.json"

@@ -26,13 +26,15 @@ const TaskInfo kCifar100 = task("cifar100", 100, 32);
 const TaskInfo kImageNet16 = task("ImageNet16-120", 120, 16);
 
 const char* kArch0 =
-    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|";
+    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~"
+    "2|";
 const char* kArch11 =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|";
 const char* kArch284 =
     "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|none~0|nor_conv_1x1~1|none~2|";
 const char* kAllConv3x3 =
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~"
+    "2|";
 
 std::int64_t built_params(const SearchSpace& space, const std::string& arch, const TaskInfo& t) {
   std::int64_t count = 0;
@@ -72,10 +74,10 @@ struct Golden {
   double mflops;
 };
 const Golden kGolden[] = {
-    {kArch0, &kCifar10, 0.129306, 15.64737},    {kArch0, &kCifar100, 0.135156, 15.65322},
-    {kArch0, &kImageNet16, 0.136456, 3.91948},  {kArch11, &kCifar10, 0.802426, 113.95137},
-    {kArch11, &kCifar100, 0.808276, 113.95722}, {kArch11, &kImageNet16, 0.809576, 28.49548},
-    {kArch284, &kCifar10, 0.101306, 11.71521},  {kArch284, &kCifar100, 0.107156, 11.72106},
+    {kArch0, &kCifar10, 0.129306, 15.64737},     {kArch0, &kCifar100, 0.135156, 15.65322},
+    {kArch0, &kImageNet16, 0.136456, 3.91948},   {kArch11, &kCifar10, 0.802426, 113.95137},
+    {kArch11, &kCifar100, 0.808276, 113.95722},  {kArch11, &kImageNet16, 0.809576, 28.49548},
+    {kArch284, &kCifar10, 0.101306, 11.71521},   {kArch284, &kCifar100, 0.107156, 11.72106},
     {kArch284, &kImageNet16, 0.108456, 2.93644},
 };
 

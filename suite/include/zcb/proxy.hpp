@@ -19,11 +19,11 @@ class Network;
 
 /// What a proxy needs from the harness.
 struct ProxyRequirements {
-  bool needs_data = true;     ///< needs a batch of real images
-  bool needs_labels = true;   ///< needs their labels
-  bool batch_norm = true;     ///< false: the harness bypasses every batch norm
-  bool float64 = false;       ///< the harness converts the network to float64 first
-  int batch_size = 0;         ///< images per batch; 0 = the run config's default
+  bool needs_data = true;    ///< needs a batch of real images
+  bool needs_labels = true;  ///< needs their labels
+  bool batch_norm = true;    ///< false: the harness bypasses every batch norm
+  bool float64 = false;      ///< the harness converts the network to float64 first
+  int batch_size = 0;        ///< images per batch; 0 = the run config's default
 };
 
 /// Descriptive facts shown by `zcbench list proxies` and on the site.
@@ -37,8 +37,8 @@ struct ProxyInfo {
 /// Everything a proxy may use besides the network. Tensors are already on the device.
 struct ProxyContext {
   torch::Device device = torch::kCPU;
-  torch::Tensor inputs;  ///< (N, C, H, W) float, normalised; undefined if not needed
-  torch::Tensor labels;  ///< (N) int64; undefined if not needed
+  torch::Tensor inputs;          ///< (N, C, H, W) float, normalised; undefined if not needed
+  torch::Tensor labels;          ///< (N) int64; undefined if not needed
   std::uint64_t proxy_seed = 0;  ///< seed for the proxy's own draws (via a torch::Generator)
   const TaskInfo* task = nullptr;
   const Complexity* complexity = nullptr;  ///< the space's analytic counts for this arch and task

@@ -1,0 +1,94 @@
+// Speed of each proxy on NB201 reference architectures (CIFAR-10 shapes, batch 64, one
+// thread) and of the statistics at full-space size. Not a test: run
+//   build/tests/zcb_bench --benchmark_min_time=0.01
+// and compare ms per architecture across machines and commits.
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "zcb/network.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/results/statistics.hpp"
+#include "zcb/search_space.hpp"
+#include "zcb/torch_headers.hpp"
+
+namespace zcb {
+namespace {
+
+// Largest, median-like and no-conv architectures (toolchain.md's reference set).
+const char* kArchs[] = {
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~"
+    "2|",
+    "|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|",
+    "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|avg_pool_3x3~1|none~2|",
+};
+
+void BM_Proxy(benchmark::State& state, const std::string& name) {
+  torch::set_num_threads(1);
+  const auto space = make_search_space("nb201");
+  const auto proxy = make_proxy(name);
+  const ProxyRequirements needs = proxy->requirements();
+  TaskInfo task;
+  task.name = "cifar10";
+  task.num_classes = 10;
+  task.height = task.width = 32;
+  const std::string arch = kArchs[state.range(0)];
+  const Complexity complexity = space->complexity(arch, task);
+  torch::manual_seed(0);
+  const int batch = needs.batch_size > 0 ? needs.batch_size : 64;
+  const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
+  const torch::Tensor inputs = torch::randn({batch, 3, 32, 32}).to(dtype);
+  const torch::Tensor labels = torch::randint(0, 10, {batch}, torch::kInt64);
+  for (auto _ : state) {
+    torch::manual_seed(1);
+    auto network = space->build(arch, task);
+    network->hooks().bypass_batch_norm = !needs.batch_norm;
+    network->to(dtype);
+    ProxyContext context;
+    context.task = &task;
+    context.complexity = &complexity;
+    if (needs.needs_data) context.inputs = inputs;
+    if (needs.needs_labels) context.labels = labels;
+    benchmark::DoNotOptimize(proxy->score(*network, context));
+  }
+  state.SetLabel(arch);
+}
+
+void BM_KendallFullSpace(benchmark::State& state) {
+  std::mt19937_64 rng(0);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(15625), y(15625);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = normal(rng);
+    y[i] = x[i] + normal(rng);
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(kendall_tau_b(x, y));
+}
+BENCHMARK(BM_KendallFullSpace)->Unit(benchmark::kMillisecond);
+
+void BM_BootstrapSpearman(benchmark::State& state) {
+  std::mt19937_64 rng(0);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(1000), y(1000);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = normal(rng);
+    y[i] = x[i] + normal(rng);
+  }
+  BootstrapSettings settings;
+  for (auto _ : state) benchmark::DoNotOptimize(bootstrap(spearman, x, y, settings));
+}
+BENCHMARK(BM_BootstrapSpearman)->Unit(benchmark::kMillisecond);
+
+const bool kRegistered = [] {
+  for (const std::string& name : proxy_names()) {
+    benchmark::RegisterBenchmark(("BM_Proxy/" + name).c_str(), BM_Proxy, name)
+        ->DenseRange(0, 2)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace zcb
+
+BENCHMARK_MAIN();
