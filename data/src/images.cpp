@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "zcb/error.hpp"
+#include "zcb/random.hpp"
 
 namespace zcb::data {
 namespace fs = std::filesystem;
@@ -79,47 +80,6 @@ ImageSet read_records(const fs::path& path, const RecordFormat& format) {
   return images;
 }
 
-// xoshiro256** (Blackman and Vigna), seeded by splitmix64 as its authors recommend.
-class Xoshiro256 {
- public:
-  explicit Xoshiro256(std::uint64_t seed) {
-    for (auto& word : state_) word = splitmix64(seed);
-  }
-
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-
-  // Uniform in [0, bound): reject the low values that would make `% bound` biased.
-  std::uint64_t below(std::uint64_t bound) {
-    const std::uint64_t threshold = (0 - bound) % bound;
-    while (true) {
-      const std::uint64_t value = next();
-      if (value >= threshold) return value % bound;
-    }
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-  static std::uint64_t splitmix64(std::uint64_t& state) {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
-  std::array<std::uint64_t, 4> state_{};
-};
-
 constexpr const char* kCifar10Source = "cifar10";
 constexpr const char* kImagenet16Source = "imagenet16-120-approx";
 
@@ -139,7 +99,7 @@ std::vector<std::int64_t> sample_indices(std::size_t population, std::size_t cou
   }
   std::vector<std::int64_t> order(population);
   std::iota(order.begin(), order.end(), 0);
-  Xoshiro256 random(seed);
+  PortableRng random(seed);
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t j = i + static_cast<std::size_t>(random.below(population - i));
     std::swap(order[i], order[j]);

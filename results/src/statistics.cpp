@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "zcb/error.hpp"
+#include "zcb/random.hpp"
 
 namespace zcb {
 namespace {
@@ -230,47 +231,6 @@ std::vector<double> top_k_weights(const std::vector<double>& values, std::size_t
   return weights;
 }
 
-// xoshiro256** (Blackman & Vigna 2018), seeded through splitmix64 as its authors recommend.
-// Fully specified integer arithmetic: the same stream on every platform and compiler.
-class Xoshiro256 {
- public:
-  explicit Xoshiro256(std::uint64_t seed) {
-    for (auto& word : state_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
-    }
-  }
-
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-
-  /// Uniform in [0, bound), unbiased: draws below 2^64 mod bound are rejected so the rest
-  /// split evenly over the residues.
-  std::uint64_t below(std::uint64_t bound) {
-    const std::uint64_t threshold = (0 - bound) % bound;
-    for (;;) {
-      const std::uint64_t r = next();
-      if (r >= threshold) return r % bound;
-    }
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4];
-};
-
 // Type-7 quantile (R's default, numpy's "linear") of sorted, non-empty values.
 double quantile_type7(const std::vector<double>& sorted, double p) {
   const double h = static_cast<double>(sorted.size() - 1) * p;
@@ -427,7 +387,7 @@ Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
   interval.estimate = statistic(x, y);
   interval.lo = interval.hi = kNaN;
 
-  Xoshiro256 rng(settings.seed);
+  PortableRng rng(settings.seed);
   std::vector<double> xb(n), yb(n), values;
   values.reserve(static_cast<std::size_t>(settings.samples));
   for (int b = 0; b < settings.samples; ++b) {
