@@ -4,10 +4,6 @@
 # Data comes from ZCB_MIRROR (a folder or base URL), else ../shared/data, else the official URLs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/install-deps.sh
-bash ci/build.sh
-if [ -z "${ZCB_MIRROR:-}" ] && [ -d ../shared/data ]; then
-  export ZCB_MIRROR="$(cd ../shared/data && pwd)"
-fi
+source ci/prepare.sh
 "${ZCB_BUILD_DIR:-build}/suite/zcbench" run --config "${ZCB_CONFIG:-suite/configs/nb201-default.json}"
 echo "site: $(pwd)/zcb-results/site/index.html"

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <numeric>
 
+#include "zcb/data/sha256.hpp"
+#include "zcb/error.hpp"
 #include "zcb/random.hpp"
+#include "zcb/search_space.hpp"
 
 namespace zcb {
 
@@ -20,6 +23,25 @@ std::vector<std::int64_t> sample_arch_ids(std::int64_t total, const SampleSpec& 
   ids.resize(static_cast<std::size_t>(spec.size));
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+SpacePlan plan_space(const SpaceRun& run, const std::filesystem::path& data_root) {
+  const std::string benchmark = make_search_space(run.space)->benchmark();
+  const std::filesystem::path file = data::table_path(data_root, benchmark);
+  if (!std::filesystem::exists(file)) {
+    throw Error("benchmark table " + file.string() + " is missing: run `zcbench convert " +
+                benchmark + "` (or `zcbench run`, which converts first)");
+  }
+  SpacePlan plan;
+  plan.table = data::read_table(file);
+  plan.table_sha256 = data::sha256_file(file);
+  plan.archs = sample_arch_ids(static_cast<std::int64_t>(plan.table.size()), run.sample);
+  plan.tasks = run.tasks;
+  if (plan.tasks.empty()) {
+    for (const auto& task : plan.table.tasks) plan.tasks.push_back(task.info.name);
+  }
+  for (const std::string& task : plan.tasks) plan.table.task(task);  // unknown: lists known
+  return plan;
 }
 
 }  // namespace zcb

@@ -155,21 +155,11 @@ class ScoreStage {
     for (const auto& file : manifest_for("images").files) image_hashes[file.name] = file.sha256;
 
     for (const SpaceRun& run : config_.runs) {
-      const auto space = make_search_space(run.space);
-      const fs::path table_file = table_path(options_.data_root, space->benchmark());
-      if (!fs::exists(table_file)) {
-        throw Error("benchmark table " + table_file.string() +
-                    " is missing: run `zcbench convert " + space->benchmark() +
-                    "` (or `zcbench run`, which converts first)");
-      }
-      const BenchmarkTable table = read_table(table_file);
-      const std::string table_sha = sha256_file(table_file);
-      const std::vector<std::int64_t> archs =
-          sample_arch_ids(static_cast<std::int64_t>(table.size()), run.sample);
-      std::vector<std::string> tasks = run.tasks;
-      if (tasks.empty()) {
-        for (const auto& task : table.tasks) tasks.push_back(task.info.name);
-      }
+      const SpacePlan plan = plan_space(run, options_.data_root);
+      const BenchmarkTable& table = plan.table;
+      const std::string& table_sha = plan.table_sha256;
+      const std::vector<std::int64_t>& archs = plan.archs;
+      const std::vector<std::string>& tasks = plan.tasks;
       for (const std::string& task_name : tasks) {
         const TaskInfo& task = table.task(task_name).info;
         for (int seed : config_.seeds) {

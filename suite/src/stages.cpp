@@ -123,16 +123,10 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
   nlohmann::json task_list = nlohmann::json::array();
   const int seed = config.seeds.front();
   for (const SpaceRun& run : config.runs) {
-    const auto space = make_search_space(run.space);
-    const fs::path table_file = table_path(paths.data_root, space->benchmark());
-    const BenchmarkTable table = read_table(table_file);
-    const std::string table_sha = sha256_file(table_file);
-    const std::vector<std::int64_t> archs =
-        sample_arch_ids(static_cast<std::int64_t>(table.size()), run.sample);
-    std::vector<std::string> tasks = run.tasks;
-    if (tasks.empty()) {
-      for (const auto& task : table.tasks) tasks.push_back(task.info.name);
-    }
+    const SpacePlan plan = plan_space(run, paths.data_root);
+    const BenchmarkTable& table = plan.table;
+    const std::vector<std::int64_t>& archs = plan.archs;
+    const std::vector<std::string>& tasks = plan.tasks;
     for (const std::string& task_name : tasks) {
       const TaskTable& task = table.task(task_name);
       const auto chosen = run.ground_truth.find(task_name);
@@ -157,7 +151,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
       input.bootstrap.seed = seed_for(
           SeedPurpose::kBootstrap,
           {config.base_seed + static_cast<std::uint64_t>(seed), run.space, task_name, "", 0});
-      input.table_sha256 = table_sha;
+      input.table_sha256 = plan.table_sha256;
       input.provenance = provenance;
       for (const std::string& proxy : run.proxies) {
         const fs::path file =
