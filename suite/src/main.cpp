@@ -14,6 +14,7 @@
 #include "score_stage.hpp"
 #include "stages.hpp"
 #include "worker.hpp"
+#include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/manifest.hpp"
 #include "zcb/data/table.hpp"
@@ -68,7 +69,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
                 << ")\n";
     }
   } else if (what == "benchmarks" || what == "tasks") {
-    for (const std::string& name : zcb::data::manifest_names()) {
+    for (const std::string& name : zcb::data::converter_names()) {
       const fs::path table = zcb::data::table_path(paths.data_root, name);
       if (what == "benchmarks") {
         std::cout << std::left << std::setw(12) << name
@@ -83,6 +84,16 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
                     << task.info.width << ", images '" << task.info.image_source
                     << "', ground truth '" << task.info.default_metric << "'\n";
         }
+      }
+    }
+    if (what == "benchmarks") {
+      // Image sets are raw files only (no table): report whether each is in place.
+      for (const auto& file : zcb::data::manifest_for("images").files) {
+        const fs::path raw = zcb::data::raw_file_path(paths.data_root, "images", file.name);
+        std::cout << std::left << std::setw(12) << "images"
+                  << (fs::exists(raw) ? "installed  " + raw.string()
+                                      : "missing    " + file.name + " (zcbench fetch)")
+                  << '\n';
       }
     }
   } else {
