@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <new>
@@ -181,11 +182,15 @@ nlohmann::json torch_versions() {
 
 int worker_main(std::istream& in, std::ostream& out, int threads) {
   configure_torch(threads);
+  // Fault injection for the end-to-end test of crash handling: abort on this job id.
+  const char* abort_job = std::getenv("ZCB_FAULT_ABORT_JOB");
   JobRunner runner;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    JobResult result = runner.run(job_from_json(nlohmann::json::parse(line)));
+    const Job job = job_from_json(nlohmann::json::parse(line));
+    if (abort_job != nullptr && std::to_string(job.job_id) == abort_job) std::abort();
+    JobResult result = runner.run(job);
     out << to_json(result).dump() << '\n' << std::flush;
   }
   return 0;

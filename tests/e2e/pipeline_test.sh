@@ -80,6 +80,10 @@ check "resumed run reuses finished rows" bash -c \
   "'$zcb' --results '$work/c' score --config '$configs/tiny.json' 2>&1 | tee '$work/resume.txt' | grep -Eq ', [1-9][0-9]* rows already done'"
 check "resumed run equals the uninterrupted one" same_scores "$work/a" "$work/c"
 
+# A worker that dies mid-job: its rows are recorded as crashed, the run goes on and finishes.
+check "a crashed worker is a recorded status" bash -c \
+  "ZCB_FAULT_ABORT_JOB=2 '$zcb' --results '$work/crash' run --config '$configs/tiny.json' >'$work/crash.txt' 2>&1 && grep -q '\"crashed\": 1' '$work/crash/stats/nb201/cifar10.json' && grep -q 'killed by signal 6' '$work/crash.txt'"
+
 # 4. Bad input: clear errors, nothing lost.
 sed 's/"naswot"\]/"naswot", "nope"]/' "$configs/tiny.json" >"$work/bad-proxy.json"
 check "unknown proxy lists the known ones" fails_with "unknown proxy 'nope' (known: params" \
