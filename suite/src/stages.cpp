@@ -22,14 +22,12 @@
 #include "zcb/seeds.hpp"
 #include "zcb/site/render.hpp"
 
-#ifndef ZCB_GIT_SHA
-#define ZCB_GIT_SHA "unknown"
-#endif
 #ifndef ZCB_VERSION
 #define ZCB_VERSION "unknown"
 #endif
 
 namespace zcb {
+const char* build_git_sha();  // generated at build time by suite/cmake/git_sha.cmake
 using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 namespace fs = std::filesystem;
 namespace {
@@ -210,7 +208,7 @@ nlohmann::json environment_provenance() {
       fs::read_symlink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu", ignored);
   return {
       {"zcbench_version", ZCB_VERSION},
-      {"git_sha", ZCB_GIT_SHA},
+      {"git_sha", build_git_sha()},
       {"hdf5", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
       {"libtorch_package", run_command("dpkg-query -W -f='${Version}' libtorch1.13 2>/dev/null")},
       {"blas", blas.string()},

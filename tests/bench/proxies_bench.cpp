@@ -13,7 +13,6 @@
 #include "zcb/torch_headers.hpp"
 
 namespace zcb {
-namespace {
 
 // Largest, median-like and no-conv architectures (toolchain.md's reference set).
 const char* kArchs[] = {
@@ -79,16 +78,17 @@ void BM_BootstrapSpearman(benchmark::State& state) {
 }
 BENCHMARK(BM_BootstrapSpearman)->Unit(benchmark::kMillisecond);
 
-const bool kRegistered = [] {
-  for (const std::string& name : proxy_names()) {
-    benchmark::RegisterBenchmark(("BM_Proxy/" + name).c_str(), BM_Proxy, name)
+}  // namespace zcb
+
+int main(int argc, char** argv) {
+  // Registered here, not from a static initialiser, so the proxy list is certainly built.
+  for (const std::string& name : zcb::proxy_names()) {
+    benchmark::RegisterBenchmark(("BM_Proxy/" + name).c_str(), zcb::BM_Proxy, name)
         ->DenseRange(0, 2)
         ->Unit(benchmark::kMillisecond);
   }
-  return true;
-}();
-
-}  // namespace
-}  // namespace zcb
-
-BENCHMARK_MAIN();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
