@@ -13,22 +13,6 @@
 namespace zcb::data::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string test =
-      info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() : "zcb";
-  path_ = fs::temp_directory_path() / ("zcb_data_tests-" + std::to_string(std::random_device{}()) +
-                                       "-" + std::to_string(counter++) + "-" + test);
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 void write_file(const fs::path& path, const std::string& bytes) {
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

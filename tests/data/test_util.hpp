@@ -5,21 +5,11 @@
 #include <functional>
 #include <string>
 
+#include "temp_dir.hpp"
+
 namespace zcb::data::testing {
 
-/// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::zcb::test::TempDir;
 
 /// Writes @p bytes to @p path (creating parent directories).
 void write_file(const std::filesystem::path& path, const std::string& bytes);

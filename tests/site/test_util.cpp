@@ -13,19 +13,6 @@ namespace fs = std::filesystem;
 
 fs::path fixture_dir() { return ZCB_SITE_FIXTURE_DIR; }
 
-TempDir::TempDir() {
-  std::random_device device;
-  std::ostringstream name;
-  name << "zcb-site-test-" << std::hex << device() << device();
-  path_ = fs::temp_directory_path() / name.str();
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;  // a test that already failed must not also throw from here
-  fs::remove_all(path_, ignored);
-}
-
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {

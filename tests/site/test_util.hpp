@@ -6,23 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "temp_dir.hpp"
+
 namespace zcb::site::testing {
 
 /// The committed stats fixture (run.json plus nb201/cifar10.json and nb101/cifar10.json).
 std::filesystem::path fixture_dir();
 
-/// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::zcb::test::TempDir;
 
 std::string read_text(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
