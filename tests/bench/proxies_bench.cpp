@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "proxy_runner.hpp"
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
 #include "zcb/results/statistics.hpp"
@@ -27,28 +28,18 @@ void BM_Proxy(benchmark::State& state, const std::string& name) {
   const auto space = make_search_space("nb201");
   const auto proxy = make_proxy(name);
   const ProxyRequirements needs = proxy->requirements();
-  TaskInfo task;
-  task.name = "cifar10";
-  task.num_classes = 10;
-  task.height = task.width = 32;
+  const TaskInfo task = test::cifar_task();
   const std::string arch = kArchs[state.range(0)];
   const Complexity complexity = space->complexity(arch, task);
   torch::manual_seed(0);
   const int batch = needs.batch_size > 0 ? needs.batch_size : 64;
-  const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
-  const torch::Tensor inputs = torch::randn({batch, 3, 32, 32}).to(dtype);
+  const torch::Tensor inputs = torch::randn({batch, 3, 32, 32});
   const torch::Tensor labels = torch::randint(0, 10, {batch}, torch::kInt64);
   for (auto _ : state) {
     torch::manual_seed(1);
     auto network = space->build(arch, task);
-    network->hooks().bypass_batch_norm = !needs.batch_norm;
-    network->to(dtype);
-    ProxyContext context;
-    context.task = &task;
-    context.complexity = &complexity;
-    if (needs.needs_data) context.inputs = inputs;
-    if (needs.needs_labels) context.labels = labels;
-    benchmark::DoNotOptimize(proxy->score(*network, context));
+    benchmark::DoNotOptimize(
+        test::score_with_requirements(*proxy, *network, inputs, labels, task, &complexity));
   }
   state.SetLabel(arch);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ops/ops.hpp"
+#include "proxy_runner.hpp"
 #include "zcb/error.hpp"
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
@@ -54,17 +55,9 @@ class ProxyTest : public ::testing::Test {
 
   double score(const std::string& name) {
     const auto proxy = make_proxy(name);
-    const ProxyRequirements needs = proxy->requirements();
     torch::manual_seed(1);
     ToyNetwork network;
-    network.hooks().bypass_batch_norm = !needs.batch_norm;
-    if (needs.float64) network.to(torch::kFloat64);
-    ProxyContext context;
-    context.task = &task_;
-    context.complexity = &complexity_;
-    if (needs.needs_data) context.inputs = inputs_;
-    if (needs.needs_labels) context.labels = labels_;
-    return proxy->score(network, context);
+    return test::score_with_requirements(*proxy, network, inputs_, labels_, task_, &complexity_);
   }
 
   torch::Tensor inputs_, labels_;

@@ -3,6 +3,7 @@
 // weights (same initialisation order), structure and forward pass, not just equal counts.
 #include <gtest/gtest.h>
 
+#include "proxy_runner.hpp"
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
 #include "zcb/search_space.hpp"
@@ -29,20 +30,10 @@ double score(const std::string& proxy_name, const std::string& arch, const torch
              const torch::Tensor& labels) {
   const auto space = make_search_space("nb201");
   const auto proxy = make_proxy(proxy_name);
-  const ProxyRequirements needs = proxy->requirements();
-  TaskInfo task;
-  task.name = "cifar10";
-  task.num_classes = 10;
-  task.height = task.width = 32;
+  const TaskInfo task = test::cifar_task();
   torch::manual_seed(1);
   auto network = space->build(arch, task);
-  network->hooks().bypass_batch_norm = !needs.batch_norm;
-  if (needs.float64) network->to(torch::kFloat64);
-  ProxyContext context;
-  context.task = &task;
-  if (needs.needs_data) context.inputs = inputs;
-  if (needs.needs_labels) context.labels = labels;
-  return proxy->score(*network, context);
+  return test::score_with_requirements(*proxy, *network, inputs, labels, task, nullptr);
 }
 
 TEST(Nb201Reference, ProxiesMatchTheXautodlTranscription) {
