@@ -126,7 +126,7 @@ class ScoreStage {
   ScoreSummary run() {
     plan();
     summary_.jobs_planned = static_cast<std::int64_t>(queue_.size());
-    if (!options_.quiet) {
+    {
       std::cerr << "[score] " << queue_.size() << " jobs to run, " << summary_.rows_skipped
                 << " rows already done\n";
     }
@@ -313,16 +313,18 @@ class ScoreStage {
   }
 
   void report_progress(bool force) {
-    if (options_.quiet) return;
     const auto now = Clock::now();
     if (!force && std::chrono::duration<double>(now - last_progress_).count() < 5.0) return;
     last_progress_ = now;
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     const double rate = summary_.jobs_done / std::max(elapsed, 1e-9);
     const double left = static_cast<double>(summary_.jobs_planned - summary_.jobs_done);
+    char done[64];
+    std::snprintf(done, sizeof done, "%.1f%%), %.2f jobs/s",
+                  100.0 * summary_.jobs_done / std::max<std::int64_t>(1, summary_.jobs_planned),
+                  rate);
     std::cerr << "[score] " << summary_.jobs_done << "/" << summary_.jobs_planned << " jobs ("
-              << (100.0 * summary_.jobs_done / std::max<std::int64_t>(1, summary_.jobs_planned))
-              << "%), " << rate << " jobs/s, elapsed " << format_duration(elapsed) << ", ETA "
+              << done << ", elapsed " << format_duration(elapsed) << ", ETA "
               << format_duration(left / rate) << std::endl;
   }
 
@@ -352,6 +354,10 @@ class ScoreStage {
         worker.job = std::move(queue_.front());
         queue_.pop_front();
         if (!write_line(worker.to_child, to_json(*worker.job).dump() + "\n")) {
+          // The worker died before it got this job: the job goes back to the queue, it did
+          // not cause the crash.
+          queue_.push_front(std::move(*worker.job));
+          worker.job.reset();
           handle_worker_exit(worker);
           worker = spawn_worker(options_.worker_executable, config_.threads_per_worker);
         }

@@ -28,7 +28,6 @@ struct ScoreOptions {
   std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)
   /// Scores a job in this process (used when workers == 0).
   std::function<JobResult(const Job&)> run_in_process;
-  bool quiet = false;
 };
 
 struct ScoreSummary {

@@ -101,8 +101,13 @@ void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths&
     const auto files = fetch_benchmark(manifest, fetch_options(paths));
     const fs::path target = table_path(paths.data_root, benchmark);
     if (fs::exists(target) && !force) {
+      // fetch_benchmark has just verified each file against the manifest's sha256: reuse those
+      // rather than hashing the files again (only files without a published hash are read).
       std::set<std::string> wanted;
-      for (const auto& [name, path] : files) wanted.insert(sha256_file(path));
+      for (const auto& [name, path] : files) {
+        const std::string& known = manifest.file(name).sha256;
+        wanted.insert(known.empty() ? sha256_file(path) : known);
+      }
       if (source_hashes(read_table(target).provenance) == wanted) {
         std::cerr << "[convert] " << benchmark << ": " << target.string() << " is up to date\n";
         continue;
