@@ -25,8 +25,11 @@ class GradNormProxy : public Proxy {
   }
   bool higher_is_better() const override { return true; }
   double score(Network& network, const ProxyContext& context) const override {
-    proxies::require_batch(context, true, "grad_norm");
-    proxies::backward_cross_entropy(network, context);
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {
       const torch::Tensor& grad = weight.grad();
       return grad.defined() ? grad.norm().item<double>() : 0.0;

@@ -107,6 +107,7 @@ class EdgeImpl : public torch::nn::Module {
                     torch::nn::AvgPool2dOptions(3).stride(1).padding(1).count_include_pad(false)));
     }
   }
+  bool is_zero() const { return op_ == Nb201Op::kNone; }
   torch::Tensor forward(const torch::Tensor& input) {
     switch (op_) {
       case Nb201Op::kConv1x1:
@@ -131,24 +132,45 @@ TORCH_MODULE(Edge);
 
 class CellImpl : public torch::nn::Module {
  public:
-  CellImpl(const Genotype& genotype, int channels, const std::shared_ptr<NetworkHooks>& hooks) {
+  CellImpl(const Genotype& genotype, int channels, const std::shared_ptr<NetworkHooks>& hooks)
+      : hooks_(hooks) {
     for (std::size_t i = 0; i < kEdges.size(); ++i) {
       edges_.push_back(
           register_module("edge" + std::to_string(i), Edge(genotype[i], channels, hooks)));
     }
+    // A node is live when a chain of non-'none' edges leads from it to the output node 3.
+    live_[3] = true;
+    for (int node = 2; node >= 1; --node) {
+      for (std::size_t i = 0; i < kEdges.size(); ++i) {
+        const auto [from, to] = kEdges[i];
+        if (from == node && genotype[i] != Nb201Op::kNone && live_[to]) live_[node] = true;
+      }
+    }
   }
+
+  // With skip_dead_paths, 'none' edges are not computed (x * 0 adds exact zeros, so sums are
+  // unchanged while activations are finite), and, when no tap watches, neither are edges into a
+  // node whose value never reaches the output. A node that receives nothing is x * 0 as in the
+  // reference. Edges are in topological order, so every input is complete before it is read.
   torch::Tensor forward(torch::Tensor input) {
+    const bool skip = hooks_->skip_dead_paths;
+    const bool keep_unused = hooks_->observes_activations();
     std::array<torch::Tensor, 4> nodes{input};
     for (std::size_t i = 0; i < kEdges.size(); ++i) {
       const auto [from, to] = kEdges[i];
+      if (skip && (edges_[i]->is_zero() || (!keep_unused && !live_[to]))) continue;
+      if (!nodes[from].defined()) nodes[from] = input.mul(0.);
       torch::Tensor out = edges_[i]->forward(nodes[from]);
       nodes[to] = nodes[to].defined() ? nodes[to] + out : out;
     }
+    if (!nodes[3].defined()) nodes[3] = input.mul(0.);
     return nodes[3];
   }
 
  private:
+  std::shared_ptr<NetworkHooks> hooks_;
   std::vector<Edge> edges_;
+  std::array<bool, 4> live_{};
 };
 TORCH_MODULE(Cell);
 
@@ -162,8 +184,9 @@ class ReductionBlockImpl : public torch::nn::Module {
             register_module("conv_b", ops::ReluConvBn(out_channels, out_channels, 3, 1, 1, hooks))),
         pool_(register_module("downsample_pool",
                               torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2).stride(2)))),
-        shortcut_(register_module("downsample_conv", torch::nn::Conv2d(ops::conv_options(
-                                                         in_channels, out_channels, 1, 1, 0)))) {}
+        shortcut_(register_module(
+            "downsample_conv",
+            ops::TappedConv2d(ops::conv_options(in_channels, out_channels, 1, 1, 0), hooks))) {}
   torch::Tensor forward(torch::Tensor input) {
     torch::Tensor residual = shortcut_->forward(pool_->forward(input));
     return residual + conv_b_->forward(conv_a_->forward(input));
@@ -172,7 +195,7 @@ class ReductionBlockImpl : public torch::nn::Module {
  private:
   ops::ReluConvBn conv_a_, conv_b_;
   torch::nn::AvgPool2d pool_;
-  torch::nn::Conv2d shortcut_;
+  ops::TappedConv2d shortcut_;
 };
 TORCH_MODULE(ReductionBlock);
 
@@ -181,7 +204,8 @@ class Nb201Network : public Network {
   Nb201Network(const Genotype& genotype, int num_classes, int in_channels) {
     const auto& hooks = shared_hooks();
     stem_conv_ = register_module(
-        "stem_conv", torch::nn::Conv2d(ops::conv_options(in_channels, kStemChannels, 3, 1, 1)));
+        "stem_conv",
+        ops::TappedConv2d(ops::conv_options(in_channels, kStemChannels, 3, 1, 1), hooks));
     stem_norm_ = register_module("stem_bn", ops::TappedBatchNorm2d(kStemChannels, hooks));
     cells_ = register_module("cells", torch::nn::Sequential());
     int channels = kStemChannels;
@@ -194,23 +218,31 @@ class Nb201Network : public Network {
     }
     last_norm_ = register_module("lastact_bn", ops::TappedBatchNorm2d(channels, hooks));
     last_relu_ = register_module("lastact_relu", ops::TappedReLU(hooks));
-    classifier_ = register_module("classifier", torch::nn::Linear(channels, num_classes));
+    classifier_ = register_module(
+        "classifier", ops::TappedLinear(torch::nn::LinearOptions(channels, num_classes), hooks));
   }
 
-  torch::Tensor forward(torch::Tensor input) override {
-    torch::Tensor x = cells_->forward(stem_norm_->forward(stem_conv_->forward(input)));
-    x = last_relu_->forward(last_norm_->forward(x));
-    x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-    return classifier_->forward(x);
+  // xautodl's forward up to `out = self.lastact(feature)`; head() is its global pooling and
+  // classifier. Every cell and reduction block reports its output to on_cell_output.
+  torch::Tensor forward_features(torch::Tensor input) override {
+    torch::Tensor x = stem_norm_->forward(stem_conv_->forward(input));
+    for (auto& cell : *cells_) {
+      x = cell.forward(x);
+      if (hooks().on_cell_output) hooks().on_cell_output(x);
+    }
+    return last_relu_->forward(last_norm_->forward(x));
+  }
+  torch::Tensor head(torch::Tensor features) override {
+    return classifier_->forward(torch::adaptive_avg_pool2d(features, {1, 1}).flatten(1));
   }
 
  private:
-  torch::nn::Conv2d stem_conv_{nullptr};
+  ops::TappedConv2d stem_conv_{nullptr};
   ops::TappedBatchNorm2d stem_norm_{nullptr};
   torch::nn::Sequential cells_{nullptr};
   ops::TappedBatchNorm2d last_norm_{nullptr};
   ops::TappedReLU last_relu_{nullptr};
-  torch::nn::Linear classifier_{nullptr};
+  ops::TappedLinear classifier_{nullptr};
 };
 
 void check_task(const TaskInfo& task) {

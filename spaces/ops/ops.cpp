@@ -14,6 +14,26 @@ torch::Tensor TappedBatchNorm2dImpl::forward(const torch::Tensor& input) {
   return hooks_->bypass_batch_norm ? input : norm_->forward(input);
 }
 
+TappedConv2dImpl::TappedConv2dImpl(const torch::nn::Conv2dOptions& options,
+                                   std::shared_ptr<NetworkHooks> hooks)
+    : conv_(register_module("conv", torch::nn::Conv2d(options))), hooks_(std::move(hooks)) {}
+
+torch::Tensor TappedConv2dImpl::forward(const torch::Tensor& input) {
+  torch::Tensor output = conv_->forward(input);
+  if (hooks_->on_layer_output) hooks_->on_layer_output(output);
+  return output;
+}
+
+TappedLinearImpl::TappedLinearImpl(const torch::nn::LinearOptions& options,
+                                   std::shared_ptr<NetworkHooks> hooks)
+    : linear_(register_module("linear", torch::nn::Linear(options))), hooks_(std::move(hooks)) {}
+
+torch::Tensor TappedLinearImpl::forward(const torch::Tensor& input) {
+  torch::Tensor output = linear_->forward(input);
+  if (hooks_->on_layer_output) hooks_->on_layer_output(output);
+  return output;
+}
+
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
                                       int padding) {
   return torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
@@ -25,8 +45,9 @@ torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int ker
 ReluConvBnImpl::ReluConvBnImpl(int in_channels, int out_channels, int kernel, int stride,
                                int padding, const std::shared_ptr<NetworkHooks>& hooks)
     : relu_(register_module("relu", TappedReLU(hooks))),
-      conv_(register_module("conv", torch::nn::Conv2d(conv_options(in_channels, out_channels,
-                                                                   kernel, stride, padding)))),
+      conv_(register_module(
+          "conv",
+          TappedConv2d(conv_options(in_channels, out_channels, kernel, stride, padding), hooks))),
       norm_(register_module("bn", TappedBatchNorm2d(out_channels, hooks))) {}
 
 torch::Tensor ReluConvBnImpl::forward(const torch::Tensor& input) {

@@ -35,6 +35,32 @@ class TappedBatchNorm2dImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TappedBatchNorm2d);
 
+/// Conv2d that reports its output to NetworkHooks::on_layer_output. Holds a plain Conv2d, so
+/// Network::layer_weights() and the default initialisation are those of torch::nn::Conv2d.
+class TappedConv2dImpl : public torch::nn::Module {
+ public:
+  TappedConv2dImpl(const torch::nn::Conv2dOptions& options, std::shared_ptr<NetworkHooks> hooks);
+  torch::Tensor forward(const torch::Tensor& input);
+  torch::nn::Conv2d& conv() { return conv_; }
+
+ private:
+  torch::nn::Conv2d conv_{nullptr};
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedConv2d);
+
+/// Linear that reports its output to NetworkHooks::on_layer_output (see TappedConv2d).
+class TappedLinearImpl : public torch::nn::Module {
+ public:
+  TappedLinearImpl(const torch::nn::LinearOptions& options, std::shared_ptr<NetworkHooks> hooks);
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  torch::nn::Linear linear_{nullptr};
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedLinear);
+
 /// Conv2d options without bias, as every NAS cell uses them.
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
                                       int padding);
@@ -48,7 +74,7 @@ class ReluConvBnImpl : public torch::nn::Module {
 
  private:
   TappedReLU relu_{nullptr};
-  torch::nn::Conv2d conv_{nullptr};
+  TappedConv2d conv_{nullptr};
   TappedBatchNorm2d norm_{nullptr};
 };
 TORCH_MODULE(ReluConvBn);

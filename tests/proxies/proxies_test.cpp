@@ -26,9 +26,11 @@ class ToyNetwork : public Network {
     relu2_ = register_module("relu2", ops::TappedReLU(hooks));
     fc_ = register_module("fc", torch::nn::Linear(4, 3));
   }
-  torch::Tensor forward(torch::Tensor x) override {
+  torch::Tensor forward_features(torch::Tensor x) override {
     x = relu1_->forward(bn1_->forward(conv1_->forward(x)));
-    x = relu2_->forward(bn2_->forward(conv2_->forward(x)));
+    return relu2_->forward(bn2_->forward(conv2_->forward(x)));
+  }
+  torch::Tensor head(torch::Tensor x) override {
     return fc_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
   }
 

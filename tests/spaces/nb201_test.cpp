@@ -132,6 +132,20 @@ TEST(Nb201Space, EveryReluIsTapped) {
   EXPECT_EQ(calls, 2 * 2 + 3 * 15 + 1);
 }
 
+TEST(Nb201Space, EveryLayerAndCellOutputIsTapped) {
+  const auto space = make_search_space("nb201");
+  auto network = space->build(kArch284, kCifar10);  // 1 conv edge per cell
+  int layers = 0, cells = 0;
+  network->hooks().on_layer_output = [&layers](const torch::Tensor&) { ++layers; };
+  network->hooks().on_cell_output = [&cells](const torch::Tensor&) { ++cells; };
+  torch::NoGradGuard no_grad;
+  const torch::Tensor features = network->forward_features(torch::randn({2, 3, 32, 32}));
+  EXPECT_EQ(features.sizes(), torch::IntArrayRef({2, 64, 8, 8}));
+  EXPECT_EQ(cells, 15 + 2);  // cells and the two reduction blocks
+  network->head(features);
+  EXPECT_EQ(layers, 1 + 15 + 6 + 1);  // every conv and the classifier, once each
+}
+
 TEST(Nb201Space, LayerWeightsAreConvAndLinearOnly) {
   const auto space = make_search_space("nb201");
   auto network = space->build(kArch284, kCifar10);  // 1 conv edge per cell

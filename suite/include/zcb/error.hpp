@@ -14,4 +14,11 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// A proxy that is not defined for this space or task (e.g. a topology metric on a space
+/// without cells). The harness records the row as `unsupported`, not as an error.
+class UnsupportedError : public Error {
+ public:
+  explicit UnsupportedError(const std::string& message) : Error(message) {}
+};
+
 }  // namespace zcb

@@ -31,7 +31,16 @@ struct ProxyInfo {
   std::string paper;       ///< citation of the paper that defines it
   std::string reference;   ///< reference code followed: repository and path
   std::string variant_of;  ///< empty, or the proxy name this is a variant of
-  std::string summary;     ///< one-line formula
+  std::string summary;     ///< one-line formula; for a variant, what differs from variant_of
+};
+
+/// A pass over the network that several proxies can read from instead of each running its own.
+enum class SharedPass {
+  kNone,
+  /// zero_grad, forward of the context batch, mean cross-entropy on its labels, backward: the
+  /// weight gradients (and any activation gradients a proxy retained in before_pass) are then
+  /// read by score_after_pass. Readers must not modify the network or its gradients.
+  kCrossEntropyBackward,
 };
 
 /// Everything a proxy may use besides the network. Tensors are already on the device.
@@ -56,7 +65,20 @@ class Proxy {
   /// Direction in which the authors rank architectures.
   virtual bool higher_is_better() const = 0;
   /// The score of @p network. May modify the network (it is built afresh for every proxy).
+  /// Shared-pass proxies implement it as before_pass + the pass + score_after_pass
+  /// (proxies/common.hpp `score_with_own_pass`), so both routes give the same bits.
   virtual double score(Network& network, const ProxyContext& context) const = 0;
+
+  /// The shared pass this proxy can be computed from (kNone: only score() is used).
+  virtual SharedPass shared_pass() const { return SharedPass::kNone; }
+  /// Called before the shared pass; may set taps (e.g. retain activation gradients). The
+  /// returned state is handed to score_after_pass. Only one proxy of a group may set a tap.
+  virtual std::shared_ptr<void> before_pass(Network& network, const ProxyContext& context) const {
+    return nullptr;
+  }
+  /// The score read from the network after the shared pass, without modifying it.
+  virtual double score_after_pass(Network& network, const ProxyContext& context,
+                                  const std::shared_ptr<void>& state) const;
 };
 
 /// Names of all registered proxies, in proxies.def order.
