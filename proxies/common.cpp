@@ -23,18 +23,6 @@ double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyCont
   return proxy.score_after_pass(network, context, state);
 }
 
-void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context) {
-  switch (pass) {
-    case SharedPass::kCrossEntropyBackward:
-      require_batch(context, true, "the shared cross-entropy pass");
-      backward_cross_entropy(network, context);
-      return;
-    case SharedPass::kNone:
-      break;
-  }
-  throw Error("run_shared_pass: no shared pass requested");
-}
-
 void require_batch(const ProxyContext& context, bool labels, const char* proxy) {
   if (!context.inputs.defined() || (labels && !context.labels.defined())) {
     throw Error(std::string(proxy) + ": the harness gave no data batch");
@@ -44,6 +32,18 @@ void require_batch(const ProxyContext& context, bool labels, const char* proxy) 
 }  // namespace zcb::proxies
 
 namespace zcb {
+
+void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context) {
+  switch (pass) {
+    case SharedPass::kCrossEntropyBackward:
+      proxies::require_batch(context, true, "the shared cross-entropy pass");
+      proxies::backward_cross_entropy(network, context);
+      return;
+    case SharedPass::kNone:
+      break;
+  }
+  throw Error("run_shared_pass: no shared pass requested");
+}
 
 double Proxy::score_after_pass(Network& network, const ProxyContext& context,
                                const std::shared_ptr<void>& state) const {

@@ -22,9 +22,6 @@ double sum_over_layers(Network& network,
 /// score_after_pass. The harness's grouped route does the same steps once for several proxies.
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 
-/// Runs the shared pass @p pass on @p network (see SharedPass).
-void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context);
-
 /// Throws zcb::Error when the proxy needs data the harness did not provide.
 void require_batch(const ProxyContext& context, bool labels, const char* proxy);
 

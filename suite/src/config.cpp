@@ -1,9 +1,11 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
 #include "zcb/error.hpp"
+#include "zcb/results/composite.hpp"
 
 namespace zcb {
 namespace {
@@ -111,6 +113,21 @@ RunConfig read_run_config(const std::filesystem::path& path) {
     throw Error(path.string() + ": not valid JSON (" + e.what() + ")");
   }
   return parse_run_config(raw, path);
+}
+
+std::vector<std::string> scored_proxies(const SpaceRun& run) {
+  std::vector<std::string> names;
+  auto add = [&names](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const std::string& name : run.proxies) {
+    if (is_composite(name)) {
+      for (const auto& component : composite_definition(name).components) add(component.proxy);
+    } else {
+      add(name);
+    }
+  }
+  return names;
 }
 
 }  // namespace zcb

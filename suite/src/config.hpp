@@ -49,6 +49,10 @@ struct RunConfig {
   nlohmann::json raw;           ///< the file as read, recorded in run.json
 };
 
+/// The proxies scored per architecture for @p run: its proxies with every rank-aggregated
+/// composite (results/composite.hpp) replaced by its components, each name once, in order.
+std::vector<std::string> scored_proxies(const SpaceRun& run);
+
 /// Reads and validates a config; unknown keys and bad values are errors naming the key.
 RunConfig read_run_config(const std::filesystem::path& path);
 RunConfig parse_run_config(const nlohmann::json& json, const std::filesystem::path& source);

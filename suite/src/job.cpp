@@ -53,11 +53,17 @@ TaskInfo task_from_json(const nlohmann::json& json) {
 nlohmann::json to_json(const Job& job) {
   nlohmann::json images = nlohmann::json::object();
   for (const auto& [name, path] : job.image_files) images[name] = path.string();
-  return {
-      {"job_id", job.job_id},         {"space", job.space},     {"task", task_to_json(job.task)},
-      {"arch_id", job.arch_id},       {"arch", job.arch},       {"base_seed", job.base_seed},
-      {"batch_size", job.batch_size}, {"proxies", job.proxies}, {"image_files", images},
-      {"device", job.device}};
+  return {{"job_id", job.job_id},
+          {"space", job.space},
+          {"task", task_to_json(job.task)},
+          {"arch_id", job.arch_id},
+          {"arch", job.arch},
+          {"base_seed", job.base_seed},
+          {"batch_size", job.batch_size},
+          {"proxies", job.proxies},
+          {"image_files", images},
+          {"device", job.device},
+          {"shared_pass", job.shared_pass}};
 }
 
 Job job_from_json(const nlohmann::json& json) {
@@ -74,6 +80,7 @@ Job job_from_json(const nlohmann::json& json) {
     job.image_files[item.key()] = item.value().get<std::string>();
   }
   job.device = json.at("device").get<std::string>();
+  job.shared_pass = json.value("shared_pass", true);
   return job;
 }
 

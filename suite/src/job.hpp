@@ -27,6 +27,9 @@ struct Job {
   std::vector<std::string> proxies;
   std::map<std::string, std::filesystem::path> image_files;  ///< of the `images` manifest
   std::string device = "cpu";
+  /// Compute the proxies that declare the same shared pass (and the same requirements) from one
+  /// build and one pass; their scores are bit-identical to computing each alone.
+  bool shared_pass = true;
 };
 
 /// One proxy's outcome on the job's architecture.

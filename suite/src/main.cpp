@@ -20,6 +20,7 @@
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
 #include "zcb/proxy.hpp"
+#include "zcb/results/composite.hpp"
 #include "zcb/search_space.hpp"
 
 namespace {
@@ -48,9 +49,10 @@ fs::path self_executable() {
 
 void print_list(const std::string& what, const zcb::StagePaths& paths) {
   if (what == "proxies") {
-    std::cout << std::left << std::setw(12) << "proxy" << std::setw(5) << "ver" << std::setw(8)
-              << "higher" << std::setw(22) << "inputs"
-              << "paper | reference code\n";
+    // One line of facts per proxy, then its paper and reference code, indented.
+    std::cout << std::left << std::setw(20) << "proxy" << std::setw(5) << "ver" << std::setw(8)
+              << "higher" << std::setw(30) << "inputs" << std::setw(16) << "variant of"
+              << "formula\n";
     for (const std::string& name : zcb::proxy_names()) {
       const auto proxy = zcb::make_proxy(name);
       const auto needs = proxy->requirements();
@@ -59,11 +61,24 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
       if (needs.batch_size > 0) inputs += " (" + std::to_string(needs.batch_size) + ")";
       if (!needs.batch_norm) inputs += ", no BN";
       if (needs.float64) inputs += ", f64";
+      if (proxy->shared_pass() != zcb::SharedPass::kNone) inputs += ", shared pass";
       const auto info = proxy->info();
-      std::cout << std::setw(12) << name << std::setw(5) << proxy->version() << std::setw(8)
-                << (proxy->higher_is_better() ? "yes" : "no") << std::setw(22) << inputs
-                << info.paper << " | " << info.reference
-                << (info.variant_of.empty() ? "" : " | variant of " + info.variant_of) << '\n';
+      std::cout << std::setw(20) << name << std::setw(5) << proxy->version() << std::setw(8)
+                << (proxy->higher_is_better() ? "yes" : "no") << std::setw(30) << inputs
+                << std::setw(16) << (info.variant_of.empty() ? "-" : info.variant_of)
+                << info.summary << "\n    " << info.paper << "\n    code: " << info.reference
+                << '\n';
+    }
+    for (const std::string& name : zcb::composite_names()) {
+      const auto& definition = zcb::composite_definition(name);
+      std::string components;
+      for (const auto& component : definition.components) {
+        components += (components.empty() ? "" : ", ") + component.proxy;
+      }
+      std::cout << std::setw(20) << name << std::setw(5) << definition.version << std::setw(8)
+                << "yes" << std::setw(30) << "ranks of its components" << std::setw(16) << "-"
+                << definition.summary << "\n    rank aggregate of " << components << "\n    "
+                << definition.paper << "\n    code: " << definition.reference << '\n';
     }
   } else if (what == "spaces") {
     for (const std::string& name : zcb::search_space_names()) {
@@ -133,6 +148,9 @@ int main(int argc, char** argv) {
   run->add_option("--workers", workers, "worker processes (default: the config's)");
   double checkpoint_seconds = 30.0;
   run->add_option("--checkpoint-seconds", checkpoint_seconds, "how often finished rows are saved");
+  bool no_shared_pass = false;
+  run->add_flag("--no-shared-pass", no_shared_pass,
+                "compute every proxy alone (same scores, more time; for checking)");
 
   auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
   fetch->add_option("benchmarks", names, "benchmarks (default: all)");
@@ -147,6 +165,8 @@ int main(int argc, char** argv) {
   score->add_option("--workers", workers, "worker processes (default: the config's)");
   score->add_option("--checkpoint-seconds", checkpoint_seconds,
                     "how often finished rows are saved");
+  score->add_flag("--no-shared-pass", no_shared_pass,
+                  "compute every proxy alone (same scores, more time; for checking)");
   auto* stats = app.add_subcommand("stats", "compute statistics from the score files");
   stats->add_option("--config", config_path, "run config (JSON)")
       ->required()
@@ -232,6 +252,7 @@ int main(int argc, char** argv) {
       options.checkpoint_seconds = checkpoint_seconds;
       options.workers = workers;
       options.force = force;
+      options.shared_pass = !no_shared_pass;
       options.device = device;
       options.environment = provenance;
       options.worker_executable = self_executable();

@@ -166,7 +166,7 @@ class ScoreStage {
           const std::uint64_t base_seed = config_.base_seed + static_cast<std::uint64_t>(seed);
           // arch -> proxies it still needs, in config order
           std::map<std::int64_t, std::vector<std::string>> missing;
-          for (const std::string& proxy_name : run.proxies) {
+          for (const std::string& proxy_name : scored_proxies(run)) {
             const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
             KeyState& state = open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
                                        table_sha, image_hashes);
@@ -191,6 +191,7 @@ class ScoreStage {
             job.proxies = std::move(proxies);
             job.image_files = image_files_;
             job.device = options_.device;
+            job.shared_pass = options_.shared_pass;
             job_seed_[job.job_id] = seed;
             queue_.push_back(std::move(job));
           }

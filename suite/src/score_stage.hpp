@@ -23,6 +23,8 @@ struct ScoreOptions {
   int workers = -1;    ///< -1 = the config's value
   bool force = false;  ///< discard existing rows and rescore
   double checkpoint_seconds = 30.0;
+  /// Compute shared-pass proxies from one pass (false: each alone; the scores are identical).
+  bool shared_pass = true;
   std::string device = "cpu";               ///< resolved device
   nlohmann::json environment;               ///< provenance recorded with every score file
   std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)

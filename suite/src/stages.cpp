@@ -15,6 +15,7 @@
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
+#include "zcb/results/composite.hpp"
 #include "zcb/results/json_file.hpp"
 #include "zcb/results/score_file.hpp"
 #include "zcb/results/task_stats.hpp"
@@ -156,7 +157,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
           {config.base_seed + static_cast<std::uint64_t>(seed), run.space, task_name, "", 0});
       input.table_sha256 = plan.table_sha256;
       input.provenance = provenance;
-      for (const std::string& proxy : run.proxies) {
+      auto load = [&](const std::string& proxy) {
         const fs::path file =
             score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
         if (!fs::exists(file)) {
@@ -171,7 +172,20 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
         result.rows = std::move(scores.rows);
         if (fs::exists(timing_path(file))) result.timings = read_timing_file(timing_path(file));
         result.score_file_sha256 = sha256_file(file);
-        input.proxies.push_back(std::move(result));
+        return result;
+      };
+      for (const std::string& proxy : run.proxies) {
+        if (!is_composite(proxy)) {
+          input.proxies.push_back(load(proxy));
+          continue;
+        }
+        // A rank aggregate over the architectures of this run (see results/composite.hpp).
+        const CompositeDefinition& definition = composite_definition(proxy);
+        std::vector<ProxyResult> components;
+        for (const auto& component : definition.components) {
+          components.push_back(load(component.proxy));
+        }
+        input.proxies.push_back(compute_composite(definition, components));
       }
       nlohmann::json document = compute_task_stats(input);
       if (task.metric_descriptions.count(metric) != 0) {

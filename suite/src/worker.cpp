@@ -90,66 +90,182 @@ struct JobRunner::State {
 JobRunner::JobRunner() : state_(std::make_unique<State>()) {}
 JobRunner::~JobRunner() = default;
 
+namespace {
+
+/// Runs @p step, turning any failure into @p outcome's status and message (the harness, not the
+/// proxy, owns error capture). Returns false when the step failed.
+template <typename Step>
+bool capture(ProxyOutcome& outcome, Step&& step) {
+  try {
+    step();
+    return true;
+  } catch (const std::bad_alloc&) {
+    outcome.status = RowStatus::kOutOfMemory;
+    outcome.message = "out of memory (std::bad_alloc)";
+  } catch (const UnsupportedError& e) {
+    outcome.status = RowStatus::kUnsupported;
+    outcome.message = std::string(e.what()).substr(0, 1000);
+  } catch (const std::exception& e) {
+    // c10::Error's what() carries a C++ backtrace after the first line: keep the message.
+    std::string message = e.what();
+    if (const auto* torch_error = dynamic_cast<const c10::Error*>(&e)) {
+      message = torch_error->what_without_backtrace();
+    }
+    outcome.status = is_out_of_memory(message) ? RowStatus::kOutOfMemory : RowStatus::kError;
+    outcome.message = message.substr(0, 1000);
+  }
+  outcome.score = std::nan("");
+  return false;
+}
+
+void set_score(ProxyOutcome& outcome, double score) {
+  outcome.score = score;
+  outcome.status = std::isfinite(score) ? RowStatus::kOk : RowStatus::kNonFinite;
+}
+
+/// Proxies that can share one build and one pass: same pass kind and same requirements.
+std::string group_key(const Proxy& proxy) {
+  const ProxyRequirements needs = proxy.requirements();
+  return std::to_string(static_cast<int>(proxy.shared_pass())) + "/" +
+         std::to_string(needs.needs_data) + std::to_string(needs.needs_labels) +
+         std::to_string(needs.batch_norm) + std::to_string(needs.float64) + "/" +
+         std::to_string(needs.batch_size);
+}
+
+}  // namespace
+
+std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, ProxyContext& context,
+                                          Complexity& complexity, double& build_ms) {
+  SearchSpace& space = state_->space(job.space);
+  const ProxyRequirements needs = proxy.requirements();
+  const torch::Device device(job.device);
+  complexity = space.complexity(job.arch, job.task);
+
+  // Build: weights from (base, space, arch) only, so every proxy sees the same network.
+  const SeedKey weights_key{job.base_seed, job.space, job.task.name, "", job.arch_id};
+  torch::manual_seed(seed_for(SeedPurpose::kWeights, weights_key));
+  const auto start = Clock::now();
+  std::shared_ptr<Network> network = space.build(job.arch, job.task);
+  network->hooks().bypass_batch_norm = !needs.batch_norm;
+  network->to(device, needs.float64 ? torch::kFloat64 : torch::kFloat32);
+  network->train();
+  build_ms = elapsed_ms(start, device);
+
+  context = ProxyContext();
+  context.device = device;
+  context.task = &job.task;
+  context.complexity = &complexity;
+  if (needs.needs_data) {
+    const int size = needs.batch_size > 0 ? needs.batch_size : job.batch_size;
+    const std::uint64_t data_seed =
+        seed_for(SeedPurpose::kData, {job.base_seed, job.space, job.task.name, "", 0});
+    const auto& [inputs, labels] = state_->batch(job, size, data_seed);
+    const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
+    context.inputs = inputs.to(device, dtype);
+    if (needs.needs_labels) context.labels = labels.to(device);
+  }
+  return network;
+}
+
+std::uint64_t JobRunner::proxy_seed(const Job& job, const std::string& proxy_name) {
+  return seed_for(SeedPurpose::kProxy, {job.base_seed, "", "", proxy_name, 0});
+}
+
+ProxyOutcome JobRunner::run_alone(const Job& job, const std::string& proxy_name) {
+  ProxyOutcome outcome;
+  outcome.proxy = proxy_name;
+  capture(outcome, [&] {
+    const Proxy& proxy = state_->proxy(proxy_name);
+    ProxyContext context;
+    Complexity complexity;
+    std::shared_ptr<Network> network = build(job, proxy, context, complexity, outcome.build_ms);
+    context.proxy_seed = proxy_seed(job, proxy_name);
+    torch::manual_seed(context.proxy_seed);
+    const auto start = Clock::now();
+    const double score = proxy.score(*network, context);
+    outcome.score_ms = elapsed_ms(start, context.device);
+    set_score(outcome, score);
+  });
+  return outcome;
+}
+
+std::vector<ProxyOutcome> JobRunner::run_shared(const Job& job,
+                                                const std::vector<std::string>& names) {
+  std::vector<ProxyOutcome> outcomes(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) outcomes[i].proxy = names[i];
+  // One build and one pass for the group; a failure there is every member's failure.
+  ProxyOutcome shared;
+  ProxyContext context;
+  Complexity complexity;
+  std::shared_ptr<Network> network;
+  std::vector<std::shared_ptr<void>> states(names.size());
+  std::vector<bool> alive(names.size(), true);
+  double pass_ms = 0.0;
+  const Proxy& first = state_->proxy(names.front());
+  bool ok = capture(shared, [&] {
+    network = build(job, first, context, complexity, shared.build_ms);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      alive[i] = capture(
+          outcomes[i], [&] { states[i] = state_->proxy(names[i]).before_pass(*network, context); });
+    }
+    torch::manual_seed(proxy_seed(job, names.front()));
+    const auto start = Clock::now();
+    run_shared_pass(first.shared_pass(), *network, context);
+    pass_ms = elapsed_ms(start, context.device);
+  });
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    ProxyOutcome& outcome = outcomes[i];
+    outcome.build_ms = shared.build_ms;
+    if (!ok) {
+      outcome.status = shared.status;
+      outcome.message = shared.message;
+      outcome.score = std::nan("");
+      continue;
+    }
+    if (!alive[i]) continue;
+    capture(outcome, [&] {
+      context.proxy_seed = proxy_seed(job, names[i]);
+      torch::manual_seed(context.proxy_seed);
+      const auto start = Clock::now();
+      const double score = state_->proxy(names[i]).score_after_pass(*network, context, states[i]);
+      // The pass is shared: each member is charged an equal part of it.
+      outcome.score_ms = elapsed_ms(start, context.device) + pass_ms / names.size();
+      set_score(outcome, score);
+    });
+  }
+  return outcomes;
+}
+
 JobResult JobRunner::run(const Job& job) {
   JobResult result;
   result.job_id = job.job_id;
-  const torch::Device device(job.device);
-  const SeedKey weights_key{job.base_seed, job.space, job.task.name, "", job.arch_id};
-  for (const std::string& proxy_name : job.proxies) {
-    ProxyOutcome outcome;
-    outcome.proxy = proxy_name;
+  // Group the shared-pass proxies (in order of first appearance); the rest run alone.
+  std::vector<std::vector<std::string>> groups;
+  std::map<std::string, std::size_t> group_of;
+  for (const std::string& name : job.proxies) {
+    std::string key;
     try {
-      Proxy& proxy = state_->proxy(proxy_name);
-      SearchSpace& space = state_->space(job.space);
-      const ProxyRequirements needs = proxy.requirements();
-      const Complexity complexity = space.complexity(job.arch, job.task);
-
-      // Build: weights from (base, space, arch) only, so every proxy sees the same network.
-      torch::manual_seed(seed_for(SeedPurpose::kWeights, weights_key));
-      auto start = Clock::now();
-      std::shared_ptr<Network> network = space.build(job.arch, job.task);
-      network->hooks().bypass_batch_norm = !needs.batch_norm;
-      network->to(device, needs.float64 ? torch::kFloat64 : torch::kFloat32);
-      network->train();
-      outcome.build_ms = elapsed_ms(start, device);
-
-      ProxyContext context;
-      context.device = device;
-      context.task = &job.task;
-      context.complexity = &complexity;
-      if (needs.needs_data) {
-        const int size = needs.batch_size > 0 ? needs.batch_size : job.batch_size;
-        const std::uint64_t data_seed =
-            seed_for(SeedPurpose::kData, {job.base_seed, job.space, job.task.name, "", 0});
-        const auto& [inputs, labels] = state_->batch(job, size, data_seed);
-        const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
-        context.inputs = inputs.to(device, dtype);
-        if (needs.needs_labels) context.labels = labels.to(device);
-      }
-      context.proxy_seed = seed_for(SeedPurpose::kProxy, {job.base_seed, "", "", proxy_name, 0});
-      torch::manual_seed(context.proxy_seed);
-
-      start = Clock::now();
-      outcome.score = proxy.score(*network, context);
-      outcome.score_ms = elapsed_ms(start, device);
-      outcome.status = std::isfinite(outcome.score) ? RowStatus::kOk : RowStatus::kNonFinite;
-    } catch (const std::bad_alloc&) {
-      outcome.status = RowStatus::kOutOfMemory;
-      outcome.message = "out of memory (std::bad_alloc)";
-    } catch (const std::exception& e) {
-      // c10::Error's what() carries a C++ backtrace after the first line: keep the message.
-      std::string message = e.what();
-      if (const auto* torch_error = dynamic_cast<const c10::Error*>(&e)) {
-        message = torch_error->what_without_backtrace();
-      }
-      outcome.status = is_out_of_memory(message) ? RowStatus::kOutOfMemory : RowStatus::kError;
-      outcome.message = message.substr(0, 1000);
+      const Proxy& proxy = state_->proxy(name);
+      if (job.shared_pass && proxy.shared_pass() != SharedPass::kNone) key = group_key(proxy);
+    } catch (const std::exception&) {
+      // An unknown proxy is reported by run_alone with the registry's message.
     }
-    if (outcome.status != RowStatus::kOk && outcome.status != RowStatus::kNonFinite) {
-      outcome.score = std::nan("");
+    if (key.empty() || group_of.count(key) == 0) {
+      if (!key.empty()) group_of[key] = groups.size();
+      groups.push_back({name});
+    } else {
+      groups[group_of[key]].push_back(name);
     }
-    result.outcomes.push_back(std::move(outcome));
   }
+  std::map<std::string, ProxyOutcome> by_name;
+  for (const auto& group : groups) {
+    if (group.size() == 1) {
+      by_name[group.front()] = run_alone(job, group.front());
+    } else {
+      for (ProxyOutcome& outcome : run_shared(job, group)) by_name[outcome.proxy] = outcome;
+    }
+  }
+  for (const std::string& name : job.proxies) result.outcomes.push_back(by_name.at(name));
   return result;
 }
 

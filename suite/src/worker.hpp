@@ -12,6 +12,11 @@
 
 namespace zcb {
 
+class Network;
+class Proxy;
+struct ProxyContext;
+struct Complexity;
+
 /// Caches spaces, proxies, image sets and batches across the jobs of one process.
 class JobRunner {
  public:
@@ -24,6 +29,12 @@ class JobRunner {
   JobResult run(const Job& job);
 
  private:
+  std::shared_ptr<Network> build(const Job& job, const Proxy& proxy, ProxyContext& context,
+                                 Complexity& complexity, double& build_ms);
+  static std::uint64_t proxy_seed(const Job& job, const std::string& proxy_name);
+  ProxyOutcome run_alone(const Job& job, const std::string& proxy_name);
+  std::vector<ProxyOutcome> run_shared(const Job& job, const std::vector<std::string>& names);
+
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -65,6 +65,10 @@ check "built params match the table on a sample" bash -c \
 check "tiny run A" "$zcb" --results "$work/a" score --config "$configs/tiny.json"
 check "tiny run B, one worker" "$zcb" --results "$work/b" score --config "$configs/tiny.json" --workers 1
 check "runs A and B are bit-identical" same_scores "$work/a" "$work/b"
+# Proxies computed from one shared pass give the same bits as each computed alone.
+check "tiny run without the shared pass" "$zcb" --results "$work/b2" score \
+  --config "$configs/tiny.json" --no-shared-pass
+check "shared pass and separate passes are bit-identical" same_scores "$work/a" "$work/b2"
 
 # 3. Kill -9 mid-way, rerun: the finished rows are kept and the result equals run A.
 "$zcb" --results "$work/c" score --config "$configs/tiny.json" --checkpoint-seconds 0 \

@@ -81,6 +81,10 @@ class Proxy {
                                   const std::shared_ptr<void>& state) const;
 };
 
+/// Runs the shared pass @p pass on @p network with @p context's batch (see SharedPass). The
+/// harness's grouped route and a proxy scored alone both call it.
+void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context);
+
 /// Names of all registered proxies, in proxies.def order.
 std::vector<std::string> proxy_names();
 

@@ -1,0 +1,71 @@
+// Proxies read from one shared pass give the same bits as each proxy computed alone (the
+// harness's grouped route, suite/src/worker.cpp, does exactly these steps).
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "proxy_runner.hpp"
+#include "zcb/network.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/search_space.hpp"
+
+namespace zcb {
+namespace {
+
+std::uint64_t bits(double value) {
+  std::uint64_t out = 0;
+  std::memcpy(&out, &value, sizeof(out));
+  return out;
+}
+
+TEST(SharedPass, GroupedScoresEqualScoresAlone) {
+  torch::set_num_threads(1);
+  const auto space = make_search_space("nb201");
+  const TaskInfo task = test::cifar_task(10, 16);
+  torch::manual_seed(11);
+  const torch::Tensor inputs = torch::randn({16, 3, 16, 16});
+  const torch::Tensor labels = torch::randint(0, 10, {16}, torch::kInt64);
+  std::vector<std::unique_ptr<Proxy>> group;
+  for (const std::string& name : proxy_names()) {
+    auto proxy = make_proxy(name);
+    const ProxyRequirements needs = proxy->requirements();
+    // The default-requirement cross-entropy group (as the harness groups them).
+    if (proxy->shared_pass() == SharedPass::kCrossEntropyBackward && needs.batch_norm &&
+        !needs.float64 && needs.batch_size == 0) {
+      group.push_back(std::move(proxy));
+    }
+  }
+  ASSERT_GE(group.size(), 2u) << "fewer than two shared-pass proxies are registered";
+  for (const std::string arch :
+       {"|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|",
+        "|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|none~1|skip_connect~"
+        "2|"}) {
+    const Complexity complexity = space->complexity(arch, task);
+    std::vector<double> alone;
+    for (const auto& proxy : group) {
+      torch::manual_seed(5);
+      auto network = space->build(arch, task);
+      network->train();
+      alone.push_back(
+          test::score_with_requirements(*proxy, *network, inputs, labels, task, &complexity));
+    }
+    torch::manual_seed(5);
+    auto network = space->build(arch, task);
+    network->train();
+    ProxyContext context;
+    context.task = &task;
+    context.complexity = &complexity;
+    context.inputs = inputs;
+    context.labels = labels;
+    std::vector<std::shared_ptr<void>> states;
+    for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
+    run_shared_pass(SharedPass::kCrossEntropyBackward, *network, context);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const double shared = group[i]->score_after_pass(*network, context, states[i]);
+      EXPECT_EQ(bits(shared), bits(alone[i])) << group[i]->name() << " on " << arch;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zcb

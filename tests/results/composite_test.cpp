@@ -1,0 +1,75 @@
+// Rank-aggregated proxies: hand-checked ranks (scipy.stats.rankdata, method 'average').
+#include "zcb/results/composite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "zcb/error.hpp"
+
+namespace zcb {
+namespace {
+
+ProxyResult component(const std::string& name, const std::vector<double>& scores) {
+  ProxyResult result;
+  result.name = name;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    result.rows.push_back({static_cast<std::int64_t>(i), scores[i], RowStatus::kOk, ""});
+  }
+  return result;
+}
+
+TEST(Composite, TenasSumsRanksWithTiesAveraged) {
+  // NTK condition number: lower is better; linear regions: higher is better.
+  ProxyResult ntk = component("tenas_ntk", {3, 1, 2, 2, 5, 9});
+  ProxyResult regions = component("tenas_lr", {10, 30, 20, 40, 50, 60});
+  ntk.rows[5].status = RowStatus::kNonFinite;  // arch 5 is left out of the ranking
+  ntk.rows[5].message = "inf";
+  const ProxyResult out = compute_composite(composite_definition("tenas"), {ntk, regions});
+  ASSERT_EQ(out.rows.size(), 6u);
+  // rankdata(-ntk[:5]) = [2, 5, 3.5, 3.5, 1]; rankdata(lr[:5]) = [1, 3, 2, 4, 5]
+  const std::vector<double> expected = {3, 8, 5.5, 7.5, 6};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(out.rows[i].status, RowStatus::kOk);
+    EXPECT_DOUBLE_EQ(out.rows[i].score, expected[i]) << i;
+  }
+  EXPECT_EQ(out.rows[5].status, RowStatus::kNonFinite);
+  EXPECT_TRUE(std::isnan(out.rows[5].score));
+  EXPECT_NE(out.rows[5].message.find("tenas_ntk"), std::string::npos);
+  EXPECT_TRUE(out.higher_is_better);
+}
+
+TEST(Composite, AzNasSumsLogRanks) {
+  const ProxyResult out = compute_composite(
+      composite_definition("az_nas"),
+      {component("az_expressivity", {1, 2, 3}), component("az_progressivity", {3, 2, 1}),
+       component("az_trainability", {5, 5, 6}), component("az_complexity", {0.1, 0.3, 0.2})});
+  // ranks: [1,2,3], [3,2,1], [1.5,1.5,3], [1,3,2]; n = 3
+  const double l = std::log(1.0 / 3), m = std::log(2.0 / 3), h = std::log(1.0);
+  const double half = std::log(1.5 / 3);
+  EXPECT_DOUBLE_EQ(out.rows[0].score, l + h + half + l);
+  EXPECT_DOUBLE_EQ(out.rows[1].score, m + m + half + h);
+  EXPECT_DOUBLE_EQ(out.rows[2].score, h + l + h + m);
+}
+
+TEST(Composite, MissingComponentRowMeansNoRow) {
+  ProxyResult ntk = component("tenas_ntk", {1, 2, 3});
+  ntk.rows.pop_back();
+  const ProxyResult out =
+      compute_composite(composite_definition("tenas"), {ntk, component("tenas_lr", {1, 2, 3})});
+  EXPECT_EQ(out.rows.size(), 2u);
+}
+
+TEST(Composite, BadInputIsAClearError) {
+  EXPECT_THROW(composite_definition("nope"), Error);
+  EXPECT_THROW(compute_composite(composite_definition("tenas"), {component("tenas_ntk", {1})}),
+               Error);
+  EXPECT_THROW(compute_composite(composite_definition("tenas"),
+                                 {component("tenas_lr", {1}), component("tenas_ntk", {1})}),
+               Error);
+  EXPECT_TRUE(is_composite("az_nas"));
+  EXPECT_FALSE(is_composite("synflow"));
+}
+
+}  // namespace
+}  // namespace zcb
