@@ -44,6 +44,64 @@ void BM_Proxy(benchmark::State& state, const std::string& name) {
   state.SetLabel(arch);
 }
 
+/// The proxies the harness computes from one cross-entropy pass (default requirements).
+std::vector<std::unique_ptr<Proxy>> shared_pass_group() {
+  std::vector<std::unique_ptr<Proxy>> group;
+  for (const std::string& name : proxy_names()) {
+    auto proxy = make_proxy(name);
+    const ProxyRequirements needs = proxy->requirements();
+    if (proxy->shared_pass() == SharedPass::kCrossEntropyBackward && needs.batch_norm &&
+        !needs.float64 && needs.batch_size == 0) {
+      group.push_back(std::move(proxy));
+    }
+  }
+  return group;
+}
+
+/// The shared-pass group computed the two ways the harness can (side by side, same inputs):
+/// arg 1 = 0: each proxy alone (a build and a pass each); 1: one build, one pass, every reader.
+void BM_SharedPassGroup(benchmark::State& state) {
+  torch::set_num_threads(1);
+  const auto space = make_search_space("nb201");
+  const auto group = shared_pass_group();
+  const TaskInfo task = test::cifar_task();
+  const std::string arch = kArchs[state.range(0)];
+  const Complexity complexity = space->complexity(arch, task);
+  torch::manual_seed(0);
+  const torch::Tensor inputs = torch::randn({64, 3, 32, 32});
+  const torch::Tensor labels = torch::randint(0, 10, {64}, torch::kInt64);
+  const bool shared = state.range(1) == 1;
+  for (auto _ : state) {
+    if (!shared) {
+      for (const auto& proxy : group) {
+        torch::manual_seed(1);
+        auto network = space->build(arch, task);
+        benchmark::DoNotOptimize(
+            test::score_with_requirements(*proxy, *network, inputs, labels, task, &complexity));
+      }
+      continue;
+    }
+    torch::manual_seed(1);
+    auto network = space->build(arch, task);
+    ProxyContext context;
+    context.task = &task;
+    context.complexity = &complexity;
+    context.inputs = inputs;
+    context.labels = labels;
+    std::vector<std::shared_ptr<void>> states;
+    for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
+    run_shared_pass(SharedPass::kCrossEntropyBackward, *network, context);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      benchmark::DoNotOptimize(group[i]->score_after_pass(*network, context, states[i]));
+    }
+  }
+  state.SetLabel(std::to_string(group.size()) + " proxies, " + (shared ? "shared" : "alone") +
+                 ", " + arch);
+}
+BENCHMARK(BM_SharedPassGroup)
+    ->ArgsProduct({{0, 1, 2}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
+
 /// n pairs (x, x + noise) with correlation about 0.7.
 std::pair<std::vector<double>, std::vector<double>> correlated_pairs(std::size_t n) {
   std::mt19937_64 rng(0);
