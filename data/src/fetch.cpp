@@ -128,7 +128,6 @@ class PartWriter {
   std::int64_t bytes() const { return bytes_; }
   std::int64_t resumed_from() const { return resumed_from_; }
   bool overflowed() const { return overflowed_; }
-  bool write_failed() const { return !overflowed_ && !out_; }
 
  private:
   void open(std::ios::openmode mode) {
@@ -168,12 +167,13 @@ class ProgressReporter {
     progress_.resumed_from = resumed_from;
   }
 
-  void report(std::int64_t bytes, std::int64_t total_hint, bool done) {
+  void report(std::int64_t bytes, std::int64_t total_hint, bool done, bool ok = false) {
     if (!options_.on_progress) return;
     progress_.bytes = bytes;
     if (progress_.total < 0 && total_hint > 0) progress_.total = total_hint;
     progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     progress_.done = done;
+    progress_.ok = ok;
     options_.on_progress(progress_);
   }
 
@@ -220,7 +220,6 @@ Outcome copy_from_mirror(const fs::path& source, const fs::path& part, const Man
     written = writer.write(block.data(), static_cast<std::size_t>(in.gcount()));
     progress.report(writer.bytes(), -1, false);
   }
-  progress.report(writer.bytes(), -1, true);
   outcome.discard_part = true;  // a local copy is redone from scratch, never resumed
   if (in.bad()) {
     outcome.problem = "read error";
@@ -232,6 +231,7 @@ Outcome copy_from_mirror(const fs::path& source, const fs::path& part, const Man
     outcome.ok = true;
     outcome.discard_part = false;
   }
+  progress.report(writer.bytes(), -1, true, outcome.ok);
   return outcome;
 }
 
@@ -294,8 +294,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* transfer = static_cast<HttpTransfer*>(user);
+std::size_t receive_body(HttpTransfer* transfer, char* data, std::size_t size) {
   PartWriter& writer = *transfer->writer;
   if (!transfer->body_started) {
     transfer->body_started = true;
@@ -318,7 +317,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       }
     }
   }
-  if (writer.write(data, size * count)) return size * count;
+  if (writer.write(data, size)) return size;
   Outcome outcome;
   if (writer.overflowed()) {
     outcome.discard_part = true;
@@ -331,16 +330,38 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return 0;
 }
 
+// Exceptions must not cross libcurl's C frames: the callbacks below turn them into an abort.
+void abort_with(HttpTransfer* transfer, const std::exception& error) {
+  Outcome outcome;
+  outcome.problem = error.what();
+  transfer->aborted = outcome;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<HttpTransfer*>(user);
+  try {
+    return receive_body(transfer, data, size * count);
+  } catch (const std::exception& error) {
+    abort_with(transfer, error);
+    return 0;
+  }
+}
+
 int on_transfer_info(void* user, curl_off_t download_total, curl_off_t, curl_off_t, curl_off_t) {
   auto* transfer = static_cast<HttpTransfer*>(user);
-  if (stop_requested(*transfer->options)) {
-    transfer->stopped = true;
-    return 1;  // non-zero: libcurl aborts with CURLE_ABORTED_BY_CALLBACK
+  try {
+    if (stop_requested(*transfer->options)) {
+      transfer->stopped = true;
+      return 1;  // non-zero: libcurl aborts with CURLE_ABORTED_BY_CALLBACK
+    }
+    const std::int64_t offset = transfer->writer->resumed_from();
+    transfer->progress->report(transfer->writer->bytes(),
+                               download_total > 0 ? offset + download_total : -1, false);
+    return 0;
+  } catch (const std::exception& error) {
+    abort_with(transfer, error);
+    return 1;
   }
-  const std::int64_t offset = transfer->writer->resumed_from();
-  transfer->progress->report(transfer->writer->bytes(),
-                             download_total > 0 ? offset + download_total : -1, false);
-  return 0;
 }
 
 // Whether a failure of this kind may go away on its own: connection trouble, time-outs, cuts.
@@ -441,7 +462,6 @@ Outcome download(const std::string& url, const fs::path& part, const ManifestFil
   curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
   const CURLcode result = curl_easy_perform(handle);
-  progress.report(writer.bytes(), -1, true);
   outcome.resumed = writer.resumed_from() > 0;
   const std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(result);
   if (transfer.stopped) {
@@ -477,6 +497,7 @@ Outcome download(const std::string& url, const fs::path& part, const ManifestFil
   if (!outcome.ok && !outcome.stopped && resume_from == 0 && writer.bytes() == 0) {
     outcome.discard_part = true;  // nothing worth keeping (e.g. the empty part of a 404)
   }
+  progress.report(writer.bytes(), -1, true, outcome.ok);
   return outcome;
 }
 

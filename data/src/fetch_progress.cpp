@@ -32,6 +32,10 @@ std::string format_fetch_progress(const FetchProgress& progress) {
   if (progress.done) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f s", progress.seconds);
+    if (!progress.ok) {
+      return name + " not completed from " + progress.source + " (" + format_bytes(progress.bytes) +
+             " after " + seconds + ")";
+    }
     return name + " " + format_bytes(progress.bytes) + " in " + seconds + " (" + rate + ")" +
            resumed;
   }

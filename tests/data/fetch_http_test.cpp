@@ -88,6 +88,7 @@ TEST(FetchHttp, DownloadsVerifiesAndReportsProgress) {
   EXPECT_FALSE(server.requests()[0].has_range);
   ASSERT_FALSE(reports.empty());
   EXPECT_TRUE(reports.back().done);
+  EXPECT_TRUE(reports.back().ok);
   EXPECT_EQ(reports.back().bytes, static_cast<std::int64_t>(payload().size()));
   EXPECT_EQ(reports.back().total, static_cast<std::int64_t>(payload().size()));
   EXPECT_EQ(reports.back().file, "table.csv");
@@ -173,9 +174,14 @@ TEST(FetchHttp, ChecksumMismatchIsRejectedAndLeavesNothing) {
   server.add("/table.csv", {RouteMode::kWrongContent, payload()});
   std::string inverted = payload();
   for (char& c : inverted) c = static_cast<char>(~c);
-  const std::string message = testing::error_message([&] {
-    fetch_benchmark(one_file_manifest({server.url("/table.csv")}), fast_options(dir.path(), 3));
-  });
+  FetchOptions options = fast_options(dir.path(), 3);
+  std::vector<FetchProgress> reports;
+  options.on_progress = [&](const FetchProgress& progress) { reports.push_back(progress); };
+  const std::string message = testing::error_message(
+      [&] { fetch_benchmark(one_file_manifest({server.url("/table.csv")}), options); });
+  ASSERT_FALSE(reports.empty());
+  EXPECT_TRUE(reports.back().done);
+  EXPECT_FALSE(reports.back().ok);
   EXPECT_THAT(message, HasSubstr(server.url("/table.csv") + ": sha256 mismatch: expected " +
                                  sha256_hex(payload()) + ", got " + sha256_hex(inverted)));
   EXPECT_THAT(message, HasSubstr("expected at: " + final_path(dir.path()).string()));

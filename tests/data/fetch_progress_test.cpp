@@ -21,6 +21,7 @@ FetchProgress report(std::int64_t bytes, double seconds, bool done = false) {
   progress.total = 4 * 1024 * 1024;
   progress.seconds = seconds;
   progress.done = done;
+  progress.ok = done;
   return progress;
 }
 
@@ -44,6 +45,10 @@ TEST(FetchProgress, LineShowsFileBytesTotalPercentAndRate) {
   EXPECT_EQ(format_fetch_progress(unknown), "nb201/a.csv 2.0 KiB -");
   EXPECT_EQ(format_fetch_progress(report(4 * 1024 * 1024, 4.0, true)),
             "nb201/a.csv 4.0 MiB in 4.0 s (1.0 MiB/s)");
+  FetchProgress failed = report(1024 * 1024, 3.0, true);
+  failed.ok = false;
+  EXPECT_EQ(format_fetch_progress(failed),
+            "nb201/a.csv not completed from https://example.invalid/a.csv (1.0 MiB after 3.0 s)");
 }
 
 TEST(FetchProgress, LogOutputIsThrottledButKeepsTheFinalLine) {

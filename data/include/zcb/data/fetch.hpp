@@ -36,7 +36,8 @@ struct FetchProgress {
   std::int64_t total = -1;        ///< expected size in bytes; -1 when unknown
   std::int64_t resumed_from = 0;  ///< bytes already in `<name>.part` when this transfer began
   double seconds = 0;             ///< seconds since this transfer began
-  bool done = false;              ///< last report of this transfer (success or not)
+  bool done = false;              ///< last report of this transfer
+  bool ok = false;                ///< with `done`: the file is complete and verified
 };
 
 /// Where files go, where they may come from, and how hard to try.
