@@ -37,7 +37,7 @@ std::string format_fetch_progress(const FetchProgress& progress) {
              " after " + seconds + ")";
     }
     return name + " " + format_bytes(progress.bytes) + " in " + seconds + " (" + rate + ")" +
-           resumed;
+           resumed + " from " + progress.source;
   }
   std::string line = name + " " + format_bytes(progress.bytes);
   if (progress.total > 0) {

@@ -44,7 +44,7 @@ TEST(FetchProgress, LineShowsFileBytesTotalPercentAndRate) {
   unknown.total = -1;
   EXPECT_EQ(format_fetch_progress(unknown), "nb201/a.csv 2.0 KiB -");
   EXPECT_EQ(format_fetch_progress(report(4 * 1024 * 1024, 4.0, true)),
-            "nb201/a.csv 4.0 MiB in 4.0 s (1.0 MiB/s)");
+            "nb201/a.csv 4.0 MiB in 4.0 s (1.0 MiB/s) from https://example.invalid/a.csv");
   FetchProgress failed = report(1024 * 1024, 3.0, true);
   failed.ok = false;
   EXPECT_EQ(format_fetch_progress(failed),
@@ -60,9 +60,10 @@ TEST(FetchProgress, LogOutputIsThrottledButKeepsTheFinalLine) {
   line.update(report(9000, 6.0), t0 + milliseconds(6000));  // printed
   line.update(report(9500, 7.0), t0 + milliseconds(7000));  // too soon
   line.update(report(4 * 1024 * 1024, 8.0, true), t0 + milliseconds(8000));  // final: printed
-  EXPECT_EQ(out.str(),
-            "[fetch] nb201/a.csv 8.8 KiB / 4.0 MiB (0%) 1.5 KiB/s\n"
-            "[fetch] nb201/a.csv 4.0 MiB in 8.0 s (512.0 KiB/s)\n");
+  EXPECT_EQ(
+      out.str(),
+      "[fetch] nb201/a.csv 8.8 KiB / 4.0 MiB (0%) 1.5 KiB/s\n"
+      "[fetch] nb201/a.csv 4.0 MiB in 8.0 s (512.0 KiB/s) from https://example.invalid/a.csv\n");
 }
 
 TEST(FetchProgress, TerminalRewritesOneLineAndNoticesGetTheirOwn) {
@@ -76,7 +77,8 @@ TEST(FetchProgress, TerminalRewritesOneLineAndNoticesGetTheirOwn) {
   EXPECT_EQ(out.str(),
             "\r[fetch] nb201/a.csv 1.0 KiB / 4.0 MiB (0%) 1.0 KiB/s\033[K"
             "\r\033[K[fetch] a.csv: retry 1 of 4 in 2 s\n"
-            "\r[fetch] nb201/a.csv 4.0 MiB in 2.0 s (2.0 MiB/s)\033[K\n");
+            "\r[fetch] nb201/a.csv 4.0 MiB in 2.0 s (2.0 MiB/s) from "
+            "https://example.invalid/a.csv\033[K\n");
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ std::string format_bytes(std::int64_t bytes);
 
 /// One line for one report, e.g.
 /// `nb201/a.csv 1.2 MiB / 2.3 MiB (52%) 850.0 KiB/s (resumed at 1.0 MiB)`, or with `done`
-/// `nb201/a.csv 2.3 MiB in 2.7 s (850.0 KiB/s)`, or with `done` but not `ok`
+/// `nb201/a.csv 2.3 MiB in 2.7 s (850.0 KiB/s) from <source>`, or with `done` but not `ok`
 /// `nb201/a.csv not completed from <source> (1.0 MiB after 3.0 s)`. The rate counts only this
 /// transfer's bytes.
 std::string format_fetch_progress(const FetchProgress& progress);
