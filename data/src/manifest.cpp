@@ -13,9 +13,9 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kRoles = {"table", "images", "official"};
-const std::set<std::string> kFileKeys = {"name",        "role",      "required", "urls",
-                                         "sha256",      "size",      "license",  "citation",
-                                         "mirror_path", "how_to_get"};
+const std::set<std::string> kFileKeys = {
+    "name",    "role",     "required",    "urls",       "sha256",           "size",
+    "license", "citation", "mirror_path", "how_to_get", "interactive_only", "host_note"};
 
 std::string join(const std::vector<std::string>& names) {
   std::string joined;
@@ -82,7 +82,8 @@ ManifestFile parse_file(const json& entry, const std::string& where) {
   for (const auto& [key, value] : entry.items()) {
     if (kFileKeys.count(key) == 0) {
       throw Error(where + ": unknown key '" + key + "' (known: name, role, required, urls, " +
-                  "sha256, size, license, citation, mirror_path, how_to_get)");
+                  "sha256, size, license, citation, mirror_path, how_to_get, " +
+                  "interactive_only, host_note)");
     }
   }
   ManifestFile file;
@@ -118,6 +119,15 @@ ManifestFile parse_file(const json& entry, const std::string& where) {
     throw Error(named + ": 'mirror_path' must be a relative path of plain names (no '..')");
   }
   file.how_to_get = reader.string("how_to_get", false);
+  // Optional keys (added later; older manifests omit them).
+  if (entry.contains("interactive_only")) {
+    file.interactive_only =
+        reader.get("interactive_only", json::value_t::boolean, "true or false").get<bool>();
+  }
+  if (entry.contains("host_note")) file.host_note = reader.string("host_note", false);
+  if (file.interactive_only && file.urls.empty()) {
+    throw Error(named + ": 'interactive_only' needs at least one URL to open in a browser");
+  }
   return file;
 }
 

@@ -14,6 +14,7 @@
 #include "score_stage.hpp"
 #include "stages.hpp"
 #include "worker.hpp"
+#include "zcb/data/benchmark_status.hpp"
 #include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/manifest.hpp"
@@ -85,32 +86,20 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
       std::cout << name << " (benchmark table: " << zcb::make_search_space(name)->benchmark()
                 << ")\n";
     }
-  } else if (what == "benchmarks" || what == "tasks") {
+  } else if (what == "benchmarks") {
+    // Every manifest: table installed or not, raw files present or missing, how to get them.
+    for (const auto& status : zcb::data::all_benchmark_status(paths.data_root)) {
+      std::cout << zcb::data::format_benchmark_status(status);
+    }
+  } else if (what == "tasks") {
     for (const std::string& name : zcb::data::converter_names()) {
       const fs::path table = zcb::data::table_path(paths.data_root, name);
-      if (what == "benchmarks") {
-        std::cout << std::left << std::setw(12) << name
-                  << (fs::exists(table) ? "installed  " + table.string()
-                                        : "missing    (zcbench fetch " + name +
-                                              " && zcbench convert " + name + ")")
-                  << '\n';
-      } else if (fs::exists(table)) {
-        for (const auto& task : zcb::data::read_table(table).tasks) {
-          std::cout << name << "/" << task.info.name << ": " << task.info.num_classes
-                    << " classes, input " << task.info.channels << "x" << task.info.height << "x"
-                    << task.info.width << ", images '" << task.info.image_source
-                    << "', ground truth '" << task.info.default_metric << "'\n";
-        }
-      }
-    }
-    if (what == "benchmarks") {
-      // Image sets are raw files only (no table): report whether each is in place.
-      for (const auto& file : zcb::data::manifest_for("images").files) {
-        const fs::path raw = zcb::data::raw_file_path(paths.data_root, "images", file.name);
-        std::cout << std::left << std::setw(12) << "images"
-                  << (fs::exists(raw) ? "installed  " + raw.string()
-                                      : "missing    " + file.name + " (zcbench fetch)")
-                  << '\n';
+      if (!fs::exists(table)) continue;
+      for (const auto& task : zcb::data::read_table(table).tasks) {
+        std::cout << name << "/" << task.info.name << ": " << task.info.num_classes
+                  << " classes, input " << task.info.channels << "x" << task.info.height << "x"
+                  << task.info.width << ", images '" << task.info.image_source
+                  << "', ground truth '" << task.info.default_metric << "'\n";
       }
     }
   } else {

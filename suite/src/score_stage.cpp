@@ -442,4 +442,6 @@ ScoreSummary run_score_stage(const RunConfig& config, const ScoreOptions& option
 
 void request_score_stop() { g_stop_requested = true; }
 
+bool score_stop_requested() { return g_stop_requested.load(); }
+
 }  // namespace zcb

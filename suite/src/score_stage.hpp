@@ -46,4 +46,7 @@ ScoreSummary run_score_stage(const RunConfig& config, const ScoreOptions& option
 /// Asks a running score stage to stop after checkpointing (called from signal handlers).
 void request_score_stop();
 
+/// True once request_score_stop() was called; a fetch in progress polls it and stops too.
+bool score_stop_requested();
+
 }  // namespace zcb

@@ -1,6 +1,7 @@
 #include "stages.hpp"
 
 #include <H5public.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,8 +10,10 @@
 #include <set>
 
 #include "plan.hpp"
+#include "score_stage.hpp"
 #include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
+#include "zcb/data/fetch_progress.hpp"
 #include "zcb/data/manifest.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
@@ -33,11 +36,23 @@ using namespace ::zcb::data;  // NOLINT(build/namespaces): tables, fetch, images
 namespace fs = std::filesystem;
 namespace {
 
+// One progress line on stderr for the whole process: rewritten in place on a terminal, a
+// line every 10 s in a CI log.
+ProgressLine& stderr_progress() {
+  static const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  static ProgressLine line(std::cerr, terminal, std::chrono::milliseconds(terminal ? 250 : 10000));
+  return line;
+}
+
 FetchOptions fetch_options(const StagePaths& paths) {
   FetchOptions options;
   options.data_root = paths.data_root;
   options.mirror = paths.mirror;
   options.allow_network = !paths.offline;
+  options.on_progress = [](const FetchProgress& progress) { stderr_progress().update(progress); };
+  options.on_notice = [](const std::string& line) { stderr_progress().notice(line); };
+  // Ctrl-C / SIGTERM (main's handlers) end a download at once; its .part is resumed next time.
+  options.should_stop = [] { return score_stop_requested(); };
   return options;
 }
 

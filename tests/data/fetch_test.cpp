@@ -53,9 +53,20 @@ void fill_mirror(const fs::path& mirror) {
 bool no_temporaries(const fs::path& dir) {
   if (!fs::exists(dir)) return true;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".tmp") return false;
+    const auto extension = entry.path().extension();
+    if (extension == ".tmp" || extension == ".part") return false;
   }
   return true;
+}
+
+// No retries: a refused connection fails at once (fetch_http_test.cpp covers retries).
+FetchOptions options_for(const fs::path& data_root, const std::string& mirror, bool network) {
+  FetchOptions options;
+  options.data_root = data_root;
+  options.mirror = mirror;
+  options.allow_network = network;
+  options.retries = 0;
+  return options;
 }
 
 std::string file_url(const fs::path& path) { return "file://" + fs::absolute(path).string(); }
@@ -67,7 +78,8 @@ TEST(Fetch, RawFilePath) {
 TEST(Fetch, CopiesFromLocalMirrorAndVerifies) {
   testing::TempDir dir;
   fill_mirror(dir.path() / "mirror");
-  const FetchOptions options{dir.path() / "root", (dir.path() / "mirror").string(), false};
+  const FetchOptions options =
+      options_for(dir.path() / "root", (dir.path() / "mirror").string(), false);
   const auto paths = fetch_benchmark(toy_manifest(), options);
   ASSERT_EQ(paths.size(), 2u);
   EXPECT_EQ(paths.at("a.csv"), dir.path() / "root/raw/toy/a.csv");
@@ -77,14 +89,15 @@ TEST(Fetch, CopiesFromLocalMirrorAndVerifies) {
 
   // Second run: files in place are verified and kept; no mirror needed.
   fs::remove_all(dir.path() / "mirror");
-  const FetchOptions offline{dir.path() / "root", "", false};
+  const FetchOptions offline = options_for(dir.path() / "root", "", false);
   EXPECT_EQ(fetch_benchmark(toy_manifest(), offline), paths);
 }
 
 TEST(Fetch, OptionalFileInPlaceIsReturnedButNeverFetched) {
   testing::TempDir dir;
   fill_mirror(dir.path() / "mirror");
-  const FetchOptions options{dir.path() / "root", (dir.path() / "mirror").string(), false};
+  const FetchOptions options =
+      options_for(dir.path() / "root", (dir.path() / "mirror").string(), false);
   EXPECT_EQ(fetch_benchmark(toy_manifest(), options).count("official.pth"), 0u);
   testing::write_file(dir.path() / "root/raw/toy/official.pth", "weights");
   const auto paths = fetch_benchmark(toy_manifest(), options);
@@ -95,7 +108,8 @@ TEST(Fetch, WrongFileInPlaceIsAnErrorWithTheFix) {
   testing::TempDir dir;
   fill_mirror(dir.path() / "mirror");
   testing::write_file(dir.path() / "root/raw/toy/a.csv", "tampered\n");
-  const FetchOptions options{dir.path() / "root", (dir.path() / "mirror").string(), false};
+  const FetchOptions options =
+      options_for(dir.path() / "root", (dir.path() / "mirror").string(), false);
   const std::string message =
       testing::error_message([&] { fetch_benchmark(toy_manifest(), options); });
   EXPECT_THAT(message, HasSubstr((dir.path() / "root/raw/toy/a.csv").string()));
@@ -110,7 +124,8 @@ TEST(Fetch, MirrorChecksumMismatchLeavesNothing) {
   fill_mirror(dir.path() / "mirror");
   testing::write_file(dir.path() / "mirror/toy/sub/a.csv", "alphA\n");  // same size, other bytes
   testing::write_file(dir.path() / "mirror/toy/sub/b.bin", std::string(4000, 'b'));
-  const FetchOptions options{dir.path() / "root", (dir.path() / "mirror").string(), false};
+  const FetchOptions options =
+      options_for(dir.path() / "root", (dir.path() / "mirror").string(), false);
   const std::string message =
       testing::error_message([&] { fetch_benchmark(toy_manifest(), options); });
   EXPECT_THAT(message, HasSubstr("cannot obtain 2 required files of benchmark 'toy'"));
@@ -124,7 +139,7 @@ TEST(Fetch, MirrorChecksumMismatchLeavesNothing) {
 
 TEST(Fetch, MissingFilesAreOneErrorNamingEachFile) {
   testing::TempDir dir;
-  const FetchOptions options{dir.path() / "root", "", false};
+  const FetchOptions options = options_for(dir.path() / "root", "", false);
   const std::string message =
       testing::error_message([&] { fetch_benchmark(toy_manifest(), options); });
   EXPECT_THAT(message, HasSubstr("cannot obtain 2 required files of benchmark 'toy'"));
@@ -146,7 +161,8 @@ TEST(Fetch, MissingMirrorFileFallsBackToUrls) {
   Manifest manifest = toy_manifest();
   manifest.files[1].urls = {"http://127.0.0.1:1/refused/b.bin",
                             file_url(dir.path() / "official/b.bin")};
-  const FetchOptions options{dir.path() / "root", (dir.path() / "mirror").string(), true};
+  const FetchOptions options =
+      options_for(dir.path() / "root", (dir.path() / "mirror").string(), true);
   const auto paths = fetch_benchmark(manifest, options);
   EXPECT_EQ(testing::read_file(paths.at("b.bin")), std::string(5000, 'b'));
 }
@@ -158,10 +174,10 @@ TEST(Fetch, DownloadMismatchAndRefusedConnectionAreReported) {
   manifest.files.resize(1);
   manifest.files[0].urls = {"http://127.0.0.1:1/refused/a.csv",
                             file_url(dir.path() / "official/a.csv")};
-  const FetchOptions options{dir.path() / "root", "", true};
+  const FetchOptions options = options_for(dir.path() / "root", "", true);
   const std::string message = testing::error_message([&] { fetch_benchmark(manifest, options); });
   EXPECT_THAT(message, HasSubstr("http://127.0.0.1:1/refused/a.csv: download failed"));
-  EXPECT_THAT(message, HasSubstr("bytes, expected 6"));
+  EXPECT_THAT(message, HasSubstr(": got more bytes than the expected 6 bytes"));
   EXPECT_FALSE(fs::exists(dir.path() / "root/raw/toy/a.csv"));
   EXPECT_TRUE(no_temporaries(dir.path() / "root/raw/toy"));
 }
@@ -169,10 +185,12 @@ TEST(Fetch, DownloadMismatchAndRefusedConnectionAreReported) {
 TEST(Fetch, MirrorGivenAsUrl) {
   testing::TempDir dir;
   fill_mirror(dir.path() / "mirror");
-  const FetchOptions options{dir.path() / "root", file_url(dir.path() / "mirror") + "/", true};
+  const FetchOptions options =
+      options_for(dir.path() / "root", file_url(dir.path() / "mirror") + "/", true);
   const auto paths = fetch_benchmark(toy_manifest(), options);
   EXPECT_EQ(testing::read_file(paths.at("a.csv")), "alpha\n");
-  const FetchOptions offline{dir.path() / "other", file_url(dir.path() / "mirror"), false};
+  const FetchOptions offline =
+      options_for(dir.path() / "other", file_url(dir.path() / "mirror"), false);
   EXPECT_THAT(
       testing::error_message([&] { fetch_benchmark(toy_manifest(), offline); }),
       HasSubstr("mirror " + file_url(dir.path() / "mirror") + "/toy/sub/a.csv: network disabled"));
@@ -221,7 +239,7 @@ TEST(Fetch, DefaultsComeFromTheEnvironment) {
 TEST(Fetch, RealManifestsFromSharedMirror) {
   ZCB_REQUIRE_MIRROR(mirror);
   testing::TempDir dir;
-  const FetchOptions options{dir.path(), mirror.string(), false};
+  const FetchOptions options = options_for(dir.path(), mirror.string(), false);
   for (const char* benchmark : {"nb201", "images"}) {
     const Manifest manifest = manifest_for(benchmark);
     const auto paths = fetch_benchmark(manifest, options);

@@ -70,6 +70,8 @@ TEST(Manifest, Nb201OfficialFilesAreOptional) {
     EXPECT_EQ(file.size, -1) << name;
     ASSERT_EQ(file.urls.size(), 1u) << name;
     EXPECT_THAT(file.urls[0], HasSubstr("drive.google.com")) << name;
+    EXPECT_TRUE(file.interactive_only) << name;
+    EXPECT_THAT(file.host_note, HasSubstr("Google Drive")) << name;
     EXPECT_THAT(file.how_to_get, HasSubstr("<data_root>/raw/nb201/" + std::string(name)));
   }
 }
@@ -130,6 +132,18 @@ TEST(Manifest, ParseValidDocument) {
   EXPECT_EQ(manifest.files[0].mirror_path, "x/a.csv");
 }
 
+TEST(Manifest, HostFieldsAreOptional) {
+  const Manifest plain = parse_manifest(manifest_json(file_json("")), "toy.json");
+  EXPECT_FALSE(plain.files[0].interactive_only);
+  EXPECT_EQ(plain.files[0].host_note, "");
+  const Manifest drive = parse_manifest(
+      manifest_json(file_json(R"(, "urls": ["https://drive.example/a"], "interactive_only": true,
+                                 "host_note": "needs a browser")")),
+      "toy.json");
+  EXPECT_TRUE(drive.files[0].interactive_only);
+  EXPECT_EQ(drive.files[0].host_note, "needs a browser");
+}
+
 TEST(Manifest, ParseErrorsNameTheProblem) {
   const auto error = [](const std::string& text) {
     return testing::error_message([&] { parse_manifest(text, "toy.json"); });
@@ -148,6 +162,12 @@ TEST(Manifest, ParseErrorsNameTheProblem) {
               HasSubstr("unknown role 'tabel'"));
   EXPECT_THAT(error(manifest_json(file_json(R"(, "size": "3")"))),
               HasSubstr("'size' must be an integer"));
+  EXPECT_THAT(error(manifest_json(file_json(R"(, "interactive_only": "yes")"))),
+              HasSubstr("'interactive_only' must be true or false"));
+  EXPECT_THAT(error(manifest_json(file_json(R"(, "interactive_only": true)"))),
+              HasSubstr("'interactive_only' needs at least one URL"));
+  EXPECT_THAT(error(manifest_json(file_json(R"(, "host_note": "")"))),
+              HasSubstr("'host_note' is empty"));
   EXPECT_THAT(error(manifest_json(file_json("") + "," + file_json(""))),
               HasSubstr("'a.csv' is listed twice"));
 }

@@ -24,6 +24,13 @@ struct ManifestFile {
   std::string mirror_path;        ///< path relative to a mirror root (may be empty)
   std::string how_to_get;         ///< manual instructions when no URL or mirror works
   bool required = true;           ///< fetch_benchmark() fails unless a required file is obtained
+  /// The URLs need a browser (e.g. Google Drive's confirmation page for large files): fetch
+  /// never downloads them and its error says what to download and where to put it. Optional in
+  /// the JSON (default false).
+  bool interactive_only = false;
+  /// What to know about the host (e.g. "Google Drive: open in a browser or use gdown").
+  /// Optional in the JSON (default empty).
+  std::string host_note;
 };
 
 /// Everything one benchmark needs.
