@@ -160,6 +160,7 @@ void read_gennas(const fs::path& path, Rows& rows, std::vector<double>& test) {
 struct SuiteZeroResult {
   std::size_t entries = 0;
   std::size_t duplicates = 0;
+  std::size_t relabelled_params_differ = 0;  // duplicates in another vertex order, other params
 };
 
 SuiteZeroResult read_suite_zero(const fs::path& path, Rows& rows, std::vector<double>& test,
@@ -226,12 +227,17 @@ SuiteZeroResult read_suite_zero(const fs::path& path, Rows& rows, std::vector<do
       seen.push_back(false);
     }
     if (seen[row]) {
-      // An isomorphic duplicate: NASLib queried the same module again (another random repeat).
-      // The first entry is kept; the parameter count must agree, or the hash is wrong.
+      // The same module again (NASLib sampled it twice; another random repeat). The first
+      // entry is kept. The same graph must have the same parameter count; an isomorphic
+      // relabelling may differ, because NB101 splits channels by vertex order.
       ++result.duplicates;
       if (rows.params[row] != count) {
-        throw Error(what + ": module hash " + rows.keys[row] + " appeared before with " +
-                    std::to_string(rows.params[row]) + " params, here " + std::to_string(count));
+        if (rows.arch_strings[row] == nb101_arch_string(pruned)) {
+          throw Error(what + ": graph " + rows.arch_strings[row] + " appeared before with " +
+                      std::to_string(rows.params[row]) + " params, here " + std::to_string(count) +
+                      "; the file is not the manifest's version");
+        }
+        ++result.relabelled_params_differ;
       }
       continue;
     }
@@ -294,7 +300,9 @@ BenchmarkTable table_from_mirror(const std::map<std::string, fs::path>& files) {
         std::to_string(gennas_rows) + " rows from " + kNb101GennasFile + ", " +
             std::to_string(table.size() - gennas_rows) + " more from " + kNb101SuiteZeroFile +
             " (" + std::to_string(suite.entries) + " entries, " + std::to_string(suite.duplicates) +
-            " isomorphic duplicates dropped).",
+            " isomorphic duplicates dropped; in " + std::to_string(suite.relabelled_params_differ) +
+            " of them a relabelled graph has another NASLib parameter count, because NB101 "
+            "splits channels by vertex order: params belong to the stored string's order).",
         "params: NASLib's PyTorch parameter count of the CIFAR-10 network ('params' in "
         "millions x 1e6) for the Suite-Zero modules; NaN for the others. Not the official "
         "trainable_parameters (unverified that they agree).",
