@@ -9,6 +9,8 @@
 
 #include "test_util.hpp"
 #include "zcb/data/convert.hpp"
+#include "zcb/data/fetch.hpp"
+#include "zcb/data/manifest.hpp"
 #include "zcb/data/nb101.hpp"
 #include "zcb/data/tfrecord.hpp"
 #include "zcb/error.hpp"
@@ -110,6 +112,16 @@ TEST(Nb101Table, ConvertPrefersTheOfficialFile) {
             table.task("cifar10").metric("test_acc_108ep_mean3"));
 }
 
+TEST(Nb101Table, ArchKeysMustCoverEveryRow) {
+  testing::TempDir dir;
+  testing::write_file(dir.path() / "x.tfrecord", official_file());
+  BenchmarkTable table = nb101_table_from_tfrecord(dir.path() / "x.tfrecord");
+  table.arch_keys.pop_back();
+  EXPECT_THAT(testing::error_message([&] { write_table(table, dir.path() / "t.h5"); }),
+              HasSubstr("1 arch keys for 2 architectures"));
+  EXPECT_FALSE(fs::exists(dir.path() / "t.h5"));
+}
+
 TEST(Nb101Table, RejectsAHashThatDoesNotMatchItsGraph) {
   testing::TempDir dir;
   std::string file;
@@ -159,10 +171,11 @@ TEST(Nb101Table, CommunityFilesAreRequiredWithoutTheOfficialFile) {
 
 TEST(Nb101Table, CommunitySubsetsFromTheMirror) {
   ZCB_REQUIRE_MIRROR(mirror);
-  const BenchmarkTable table = convert_benchmark(
-      "nb101", {{kNb101GennasFile, mirror / "gennas-zero/nb101/nasbench1_2500.json"},
-                {kNb101SuiteZeroFile,
-                 mirror / "nas-bench-suite-zero/naslib_early_json/zc_nasbench101.json"}});
+  // Through the manifest: its mirror paths, sizes and sha256 are checked on the way.
+  testing::TempDir dir;
+  const auto files = fetch_benchmark(manifest_for("nb101"), {dir.path(), mirror.string(), false});
+  EXPECT_EQ(files.size(), 2u);
+  const BenchmarkTable table = convert_benchmark("nb101", files);
   // 2,500 GenNAS-Zero modules + 292 distinct of Suite-Zero's 500 entries (no overlap).
   ASSERT_EQ(table.size(), 2792u);
   const TaskTable& task = table.task("cifar10");
