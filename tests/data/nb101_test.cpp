@@ -2,7 +2,9 @@
 // the module hash and the arch string. Hash goldens: tests/data/nb101_reference.py (a Python
 // transcription of nasbench graph_util.hash_module); the Inception-like example's hash
 // 28cfc7874f6d200472e1a9dcd8650aa0 also appears, for that graph, in google-research/
-// unified_functional_hashing (nasbench/python/evaluator_test.py and testdata/computed_stats.py).
+// unified_functional_hashing (nasbench/python/evaluator_test.py and testdata/computed_stats.py),
+// and the input -> output graph's 043721b9c7fe8c5fad811d47d83132ec is called "the official hash"
+// by another project's test (a design-bench cell_dag_nas decode test).
 #include "zcb/data/nb101.hpp"
 
 #include <gmock/gmock.h>
