@@ -1,5 +1,6 @@
 #include "zcb/data/convert.hpp"
 
+#include "zcb/data/nb101_table.hpp"
 #include "zcb/data/nb201_table.hpp"
 #include "zcb/error.hpp"
 
@@ -15,6 +16,7 @@ struct Entry {
 
 // The one list of converters (sorted by name). A new benchmark adds one line here.
 constexpr Entry kConverters[] = {
+    {"nb101", &convert_nb101},
     {"nb201", &convert_nb201},
 };
 

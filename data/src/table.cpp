@@ -36,6 +36,11 @@ void check_table(const BenchmarkTable& table, const fs::path& path) {
                 std::to_string(table.params.size()) + " params and " +
                 std::to_string(table.flops.size()) + " flops (use NaN for unknown values)");
   }
+  if (!table.arch_keys.empty() &&
+      (table.arch_keys.size() != rows || !is_link_name(table.arch_key_name))) {
+    throw Error(where + std::to_string(table.arch_keys.size()) + " arch keys for " +
+                std::to_string(rows) + " architectures (or an empty key name)");
+  }
   if (!table.provenance.is_object() || !table.provenance.contains("converter_version")) {
     throw Error(where + "provenance must be a JSON object with a 'converter_version'");
   }
@@ -82,6 +87,7 @@ ordered_json header_of(const BenchmarkTable& table) {
   const ordered_json provenance = ordered_json::parse(table.provenance.dump());
   header["converter_version"] = provenance.at("converter_version");
   header["provenance"] = provenance;
+  if (!table.arch_keys.empty()) header["arch_key"] = table.arch_key_name;
   ordered_json tasks = ordered_json::object();
   for (const TaskTable& task : table.tasks) {
     const TaskInfo& info = task.info;
@@ -148,6 +154,11 @@ std::int64_t BenchmarkTable::index_of(const std::string& arch) const {
   return it == arch_strings.end() ? -1 : static_cast<std::int64_t>(it - arch_strings.begin());
 }
 
+std::int64_t BenchmarkTable::index_of_key(const std::string& key) const {
+  const auto it = std::find(arch_keys.begin(), arch_keys.end(), key);
+  return it == arch_keys.end() ? -1 : static_cast<std::int64_t>(it - arch_keys.begin());
+}
+
 void write_table(const BenchmarkTable& table, const fs::path& path) {
   check_table(table, path);
   const std::string header = header_of(table).dump();
@@ -155,6 +166,7 @@ void write_table(const BenchmarkTable& table, const fs::path& path) {
     h5::write_strings(file, "/archs/string", table.arch_strings);
     h5::write_doubles(file, "/archs/params", table.params);
     h5::write_doubles(file, "/archs/flops", table.flops);
+    if (!table.arch_keys.empty()) h5::write_strings(file, "/archs/key", table.arch_keys);
     h5::create_groups(file, "/tasks");
     for (const TaskTable& task : table.tasks) {
       for (const auto& name : task.info.metrics) {
@@ -190,6 +202,14 @@ BenchmarkTable read_table(const fs::path& path) {
     const std::size_t rows = table.arch_strings.size();
     if (table.params.size() != rows || table.flops.size() != rows) {
       throw Error(corrupt(path, "/archs columns have different lengths"));
+    }
+    if (header.contains("arch_key")) {
+      table.arch_key_name = header_value<std::string>(header, "arch_key", path, "");
+      table.arch_keys = h5::read_strings(file, "/archs/key");
+      if (table.arch_keys.size() != rows) {
+        throw Error(corrupt(path, "/archs/key has " + std::to_string(table.arch_keys.size()) +
+                                      " entries for " + std::to_string(rows) + " architectures"));
+      }
     }
 
     const auto tasks = header_value<ordered_json>(header, "tasks", path, "");

@@ -14,13 +14,13 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Manifest, NamesAreTheEmbeddedFiles) {
-  EXPECT_EQ(manifest_names(), (std::vector<std::string>{"images", "nb201"}));
+  EXPECT_EQ(manifest_names(), (std::vector<std::string>{"images", "nb101", "nb201"}));
 }
 
 TEST(Manifest, UnknownNameListsKnownOnes) {
   const std::string message = testing::error_message([] { manifest_for("nb999"); });
   EXPECT_THAT(message, HasSubstr("'nb999'"));
-  EXPECT_THAT(message, HasSubstr("images, nb201"));
+  EXPECT_THAT(message, HasSubstr("images, nb101, nb201"));
 }
 
 TEST(Manifest, Nb201RequiredFilesArePinned) {
@@ -107,7 +107,7 @@ TEST(Manifest, EmbeddedSoWorksFromAnyDirectory) {
   const auto names = manifest_names();
   const Manifest manifest = manifest_for("nb201");
   std::filesystem::current_path(previous);
-  EXPECT_EQ(names.size(), 2u);
+  EXPECT_EQ(names.size(), 3u);
   EXPECT_EQ(manifest.files.size(), 8u);
 }
 

@@ -4,7 +4,7 @@
 ///
 /// File layout (schema version 1; `data/README.md` has the full description):
 /// - `/archs/string` (fixed-length strings), `/archs/params`, `/archs/flops` (float64, NaN when
-///   unknown);
+///   unknown), optionally `/archs/key` (fixed-length strings, e.g. NB101 module hashes);
 /// - `/tasks/<task>/<metric>` (float64), one column per ground-truth metric;
 /// - root attribute `zcb_table`: JSON `{schema_version, benchmark, converter_version,
 ///   provenance, tasks: {<task>: {description, num_classes, channels, height, width,
@@ -50,6 +50,11 @@ struct BenchmarkTable {
   std::vector<double> params;             ///< parameter counts; NaN if unknown
   std::vector<double> flops;              ///< FLOPs; NaN if unknown
   std::vector<TaskTable> tasks;
+  /// Optional second key of each architecture, for benchmarks whose own key is not an index
+  /// (NB101: the official module hash). Empty, or one entry per architecture; stored as
+  /// `/archs/key` with its name in the header (`arch_key`).
+  std::vector<std::string> arch_keys;
+  std::string arch_key_name;  ///< what arch_keys hold, e.g. "nb101_module_hash"
   /// `{sources: [{name, sha256}], converter_version, notes}` (more keys allowed).
   nlohmann::json provenance;
 
@@ -62,6 +67,9 @@ struct BenchmarkTable {
   /// Row of the architecture string @p arch, or -1 if absent. Linear scan: build a map once
   /// when looking up many strings.
   std::int64_t index_of(const std::string& arch) const;
+
+  /// Row whose arch key is @p key, or -1 if absent (or the table has no keys). Linear scan.
+  std::int64_t index_of_key(const std::string& key) const;
 };
 
 /// Checks @p table (column lengths, names, metric lists, default metrics, provenance with a
