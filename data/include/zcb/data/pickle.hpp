@@ -105,8 +105,8 @@ class PyValue {
 class Pickle {
  public:
   const PyValue& root() const { return *root_; }
-  /// Number of values created (for memory accounting).
-  std::size_t value_count() const { return arena_->size(); }
+  /// Every value created, in creation order (e.g. to find all persistent ids).
+  const std::deque<PyValue>& values() const { return *arena_; }
 
  private:
   friend class Unpickler;
