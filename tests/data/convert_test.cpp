@@ -13,7 +13,7 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Convert, KnownConverters) {
-  EXPECT_EQ(converter_names(), (std::vector<std::string>{"nb201"}));
+  EXPECT_EQ(converter_names(), (std::vector<std::string>{"nats-sss", "nats-tss", "nb201"}));
   // Every converter has a manifest to fetch its inputs with.
   const auto manifests = manifest_names();
   for (const auto& name : converter_names()) {

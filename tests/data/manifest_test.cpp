@@ -14,13 +14,14 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Manifest, NamesAreTheEmbeddedFiles) {
-  EXPECT_EQ(manifest_names(), (std::vector<std::string>{"images", "nb201"}));
+  EXPECT_EQ(manifest_names(),
+            (std::vector<std::string>{"images", "nats-sss", "nats-tss", "nb201"}));
 }
 
 TEST(Manifest, UnknownNameListsKnownOnes) {
   const std::string message = testing::error_message([] { manifest_for("nb999"); });
   EXPECT_THAT(message, HasSubstr("'nb999'"));
-  EXPECT_THAT(message, HasSubstr("images, nb201"));
+  EXPECT_THAT(message, HasSubstr("images, nats-sss, nats-tss, nb201"));
 }
 
 TEST(Manifest, Nb201RequiredFilesArePinned) {
@@ -105,7 +106,7 @@ TEST(Manifest, EmbeddedSoWorksFromAnyDirectory) {
   const auto names = manifest_names();
   const Manifest manifest = manifest_for("nb201");
   std::filesystem::current_path(previous);
-  EXPECT_EQ(names.size(), 2u);
+  EXPECT_EQ(names.size(), 4u);
   EXPECT_EQ(manifest.files.size(), 8u);
 }
 
