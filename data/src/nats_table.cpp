@@ -210,7 +210,10 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
   // One digest for the folder (a list of 15,626 hashes would not fit an HDF5 attribute):
   // sha256 of the lines "<file name> <sha256>\n" in index order, meta file first.
   std::string listing = "meta.pickle.pbz2 " + sha256_hex(meta_bytes) + "\n";
-  for (const auto& [index, path] : arch_files) {
+  for (const auto& arch_file : arch_files) {
+    // Named copies: C++17 lambdas cannot capture structured bindings.
+    const std::int64_t index = arch_file.first;
+    const fs::path& path = arch_file.second;
     const std::string bytes = read_file(path);
     listing += path.filename().string() + " " + sha256_hex(bytes) + "\n";
     const std::string raw = bz2_decompress(bytes, path.string());
