@@ -14,7 +14,9 @@
 ///
 /// Limits: every value comes from at least one opcode byte, so values, memo entries and stack
 /// depth are all bounded by the input size; strings are bounded by the bytes left. Values are
-/// owned by the Pickle (an arena), so memo aliasing and even cyclic references are safe.
+/// owned by the Pickle (an arena), so memo aliasing and even cyclic references are safe to hold;
+/// code that walks a whole tree must remember the values it has visited (a list that holds
+/// itself 30 times makes a naive walk exponential).
 #pragma once
 
 #include <cstddef>
