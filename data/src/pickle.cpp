@@ -53,47 +53,15 @@ namespace {
               ": expected " + wanted + ", found " + value.describe());
 }
 
-// Identity of a hashable value as Python compares keys: 1 == 1.0 == True.
-bool key_of(const PyValue& value, std::string& out, int depth) {
-  if (depth > 64) return false;
-  switch (value.kind()) {
-    case PyKind::kNone:
-      out += 'n';
-      return true;
-    case PyKind::kBool:
-    case PyKind::kInt:
-      out += "i" + std::to_string(value.as_int()) + ";";
-      return true;
-    case PyKind::kFloat: {
-      const double number = value.as_double();
-      if (std::nearbyint(number) == number && std::fabs(number) < 9.2e18) {
-        out += "i" + std::to_string(static_cast<std::int64_t>(number)) + ";";
-      } else {
-        std::uint64_t bits = 0;
-        std::memcpy(&bits, &number, sizeof bits);
-        out += "f" + std::to_string(bits) + ";";
-      }
-      return true;
-    }
-    case PyKind::kStr:
-      out += "s" + std::to_string(value.as_str().size()) + ":" + value.as_str();
-      return true;
-    case PyKind::kBytes:
-      out += "b" + std::to_string(value.as_bytes().size()) + ":" + value.as_bytes();
-      return true;
-    case PyKind::kGlobal:
-      out += "g" + std::to_string(value.class_name().size()) + ":" + value.class_name();
-      return true;
-    case PyKind::kTuple:
-      out += "(";
-      for (const PyValue* item : value.items()) {
-        if (!key_of(*item, out, depth + 1)) return false;
-      }
-      out += ")";
-      return true;
-    default:
-      return false;
-  }
+// Tuples nested deeper than this are not accepted as keys (keeps hashing and comparison
+// recursion shallow; real pickles use flat tuples such as ('cifar10', 777)).
+constexpr int kMaxKeyTupleDepth = 32;
+
+// A float equal to an int64 (Python: hash(2.0) == hash(2), 2.0 == 2).
+bool integral_double(double number, std::int64_t& out) {
+  if (!(std::fabs(number) < 9.2e18) || std::nearbyint(number) != number) return false;
+  out = static_cast<std::int64_t>(number);
+  return true;
 }
 
 }  // namespace
@@ -137,16 +105,104 @@ const std::vector<std::pair<const PyValue*, const PyValue*>>& PyValue::pairs() c
   return pairs_;
 }
 
+bool PyValue::hashable() const {
+  switch (kind_) {
+    case PyKind::kNone:
+    case PyKind::kBool:
+    case PyKind::kInt:
+    case PyKind::kFloat:
+    case PyKind::kStr:
+    case PyKind::kBytes:
+    case PyKind::kGlobal:
+      return true;
+    case PyKind::kTuple:
+      if (tuple_depth_ > kMaxKeyTupleDepth) return false;
+      for (const PyValue* item : items_) {
+        if (!item->hashable()) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::size_t PyValue::key_hash() const {
+  if (hash_done_) return hash_;
+  std::size_t hash = static_cast<std::size_t>(kind_) * 0x9E3779B97F4A7C15ull;
+  std::int64_t integral = 0;
+  switch (kind_) {
+    case PyKind::kNone:
+      break;
+    case PyKind::kBool:
+    case PyKind::kInt:
+      hash = std::hash<std::int64_t>()(as_int());
+      break;
+    case PyKind::kFloat:
+      hash = integral_double(float_, integral) ? std::hash<std::int64_t>()(integral)
+                                               : std::hash<double>()(float_);
+      break;
+    case PyKind::kStr:
+    case PyKind::kBytes:
+    case PyKind::kGlobal:
+      hash ^= std::hash<std::string>()(text_);
+      break;
+    default:  // tuple
+      for (const PyValue* item : items_) {
+        hash = (hash ^ item->key_hash()) * 0x100000001B3ull + 0x9E3779B9;
+      }
+  }
+  hash_ = hash;
+  hash_done_ = true;
+  return hash_;
+}
+
+bool PyValue::keys_equal(const PyValue& a, const PyValue& b) {
+  if (&a == &b) return true;
+  const auto numeric = [](PyKind kind) {
+    return kind == PyKind::kBool || kind == PyKind::kInt || kind == PyKind::kFloat;
+  };
+  if (numeric(a.kind_) && numeric(b.kind_)) {
+    if (a.kind_ == PyKind::kFloat && b.kind_ == PyKind::kFloat) return a.float_ == b.float_;
+    if (a.kind_ != PyKind::kFloat && b.kind_ != PyKind::kFloat) return a.as_int() == b.as_int();
+    const PyValue& real = a.kind_ == PyKind::kFloat ? a : b;
+    const PyValue& whole = a.kind_ == PyKind::kFloat ? b : a;
+    std::int64_t integral = 0;
+    return integral_double(real.float_, integral) && integral == whole.as_int();
+  }
+  if (a.kind_ != b.kind_) return false;
+  switch (a.kind_) {
+    case PyKind::kNone:
+      return true;
+    case PyKind::kStr:
+    case PyKind::kBytes:
+    case PyKind::kGlobal:
+      return a.text_ == b.text_;
+    case PyKind::kTuple:
+      if (a.items_.size() != b.items_.size()) return false;
+      for (std::size_t i = 0; i < a.items_.size(); ++i) {
+        if (!keys_equal(*a.items_[i], *b.items_[i])) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 const PyValue* PyValue::get(std::string_view key) const {
   if (kind_ != PyKind::kDict) wrong_kind(*this, "dict");
-  const std::string identity = "s" + std::to_string(key.size()) + ":" + std::string(key);
-  const auto it = key_index_->find(identity);
+  PyValue probe;
+  probe.kind_ = PyKind::kStr;
+  probe.text_.assign(key);
+  const auto it = key_index_->find(&probe);
   return it == key_index_->end() ? nullptr : pairs_[it->second].second;
 }
 
 const PyValue* PyValue::get(std::int64_t key) const {
   if (kind_ != PyKind::kDict) wrong_kind(*this, "dict");
-  const auto it = key_index_->find("i" + std::to_string(key) + ";");
+  PyValue probe;
+  probe.kind_ = PyKind::kInt;
+  probe.int_ = key;
+  const auto it = key_index_->find(&probe);
   return it == key_index_->end() ? nullptr : pairs_[it->second].second;
 }
 
@@ -255,7 +311,8 @@ class Unpickler {
     value.kind_ = kind;
     value.offset_ = op_offset_;
     if (kind == PyKind::kDict || kind == PyKind::kSet) {
-      value.key_index_ = std::make_unique<std::unordered_map<std::string, std::size_t>>();
+      value.key_index_ = std::make_unique<
+          std::unordered_map<const PyValue*, std::size_t, PyValue::KeyHash, PyValue::KeyEqual>>();
     }
     return &value;
   }
@@ -288,6 +345,7 @@ class Unpickler {
     if (marks_.empty()) fail("no MARK on the stack");
     const std::size_t mark = marks_.back();
     marks_.pop_back();
+    charge(stack_.size() - mark);
     std::vector<PyValue*> items(stack_.begin() + static_cast<std::ptrdiff_t>(mark), stack_.end());
     stack_.resize(mark);
     return items;
@@ -304,9 +362,9 @@ class Unpickler {
   // Containers.
   void dict_set(PyValue* dict, PyValue* key, PyValue* value) {
     if (dict->kind_ != PyKind::kDict) fail("SETITEM(S) on " + dict->describe() + ", not a dict");
-    std::string identity;
-    if (!key_of(*key, identity, 0)) fail("dict key " + key->describe() + " is not hashable");
-    const auto [it, fresh] = dict->key_index_->emplace(std::move(identity), dict->pairs_.size());
+    if (!key->hashable()) fail("dict key " + key->describe() + " is not hashable");
+    charge(1);
+    const auto [it, fresh] = dict->key_index_->emplace(key, dict->pairs_.size());
     if (fresh) {
       dict->pairs_.emplace_back(key, value);
     } else {
@@ -314,19 +372,32 @@ class Unpickler {
     }
   }
   void set_add(PyValue* set, PyValue* item) {
-    std::string identity;
-    if (!key_of(*item, identity, 0)) fail("set element " + item->describe() + " is not hashable");
-    if (set->key_index_->emplace(std::move(identity), set->items_.size()).second) {
-      set->items_.push_back(item);
+    if (!item->hashable()) fail("set element " + item->describe() + " is not hashable");
+    charge(1);
+    if (set->key_index_->emplace(item, set->items_.size()).second) set->items_.push_back(item);
+  }
+  // Container work is bounded by the input size: a few memo references can otherwise rebuild
+  // a huge list as a set or OrderedDict again and again (a pickle bomb).
+  void charge(std::size_t elements) {
+    work_ += elements;
+    if (work_ > work_budget_) {
+      fail("the pickle builds more than " + std::to_string(work_budget_) +
+           " container elements from " + std::to_string(bytes_.size()) +
+           " bytes; refusing it as a pickle bomb");
     }
   }
   void list_extend(PyValue* list, const std::vector<PyValue*>& items) {
     if (list->kind_ != PyKind::kList) fail("APPEND(S) on " + list->describe() + ", not a list");
+    charge(items.size());
     list->items_.insert(list->items_.end(), items.begin(), items.end());
   }
   PyValue* make_tuple(const std::vector<PyValue*>& items) {
+    charge(items.size());
     PyValue* tuple = make(PyKind::kTuple);
     tuple->items_.assign(items.begin(), items.end());
+    int depth = 0;
+    for (const PyValue* item : items) depth = std::max<int>(depth, item->tuple_depth_);
+    tuple->tuple_depth_ = static_cast<std::uint8_t>(std::min(depth + 1, 255));
     return tuple;
   }
 
@@ -343,6 +414,8 @@ class Unpickler {
   std::vector<PyValue*> stack_;
   std::vector<std::size_t> marks_;
   std::unordered_map<std::uint64_t, PyValue*> memo_;
+  std::size_t work_ = 0;
+  std::size_t work_budget_ = 4 * bytes_.size() + 65536;
 };
 
 namespace {

@@ -221,6 +221,43 @@ TEST(Pickle, RejectsHugeIntsAndBadStructure) {
   EXPECT_THAT(message(""), HasSubstr("truncated"));
 }
 
+TEST(Pickle, DictKeysCompareAsInPython) {
+  // {1: 'a', 1.0: 'b', True: 'c', (1, 'x'): 'd', (1.0, 'x'): 'e'} keeps two keys, like Python.
+  const std::string bytes(
+      "\x80\x02}(K\x01X\x01\x00\x00\x00"
+      "aG?\xf0\x00\x00\x00\x00\x00\x00X\x01\x00\x00\x00"
+      "b\x88X\x01\x00\x00\x00"
+      "cK\x01X\x01\x00\x00\x00x\x86X\x01\x00\x00\x00"
+      "dG?\xf0\x00\x00\x00\x00\x00\x00X\x01\x00\x00\x00x\x86X\x01\x00\x00\x00"
+      "eu.",
+      73);
+  const Pickle pickle = unpickle(bytes, "keys.pkl");
+  ASSERT_EQ(pickle.root().pairs().size(), 2u);
+  EXPECT_EQ(pickle.root().pairs()[0].first->kind(), PyKind::kInt);  // first key object kept
+  EXPECT_EQ(pickle.root().get(std::int64_t{1})->as_str(), "c");
+  EXPECT_EQ(pickle.root().pairs()[1].second->as_str(), "e");
+}
+
+TEST(Pickle, RefusesPickleBombs) {
+  // set(L) rebuilt 200 times from one memoized 1000-element list: 200,000 elements from
+  // about 3 KB; the reader stops at 4 x input + 65,536 container elements.
+  std::string bytes = std::string(
+      "\x80\x02"
+      "cbuiltins\nset\nq\x00](",
+      20);
+  for (int i = 0; i < 1000; ++i) bytes += std::string("K") + static_cast<char>(i % 200);
+  bytes += std::string("e\x85q\x01R0", 5);
+  for (int i = 0; i < 200; ++i) bytes += std::string("h\x00h\x01R0", 6);
+  bytes += "N.";
+  EXPECT_THAT(error_message([&] { unpickle(bytes, "bomb.pkl"); }),
+              HasSubstr("refusing it as a pickle bomb"));
+  // Keys nested deeper than 32 tuples are not hashable.
+  std::string deep = std::string("\x80\x02}N", 4);
+  for (int i = 0; i < 40; ++i) deep += "\x85";
+  deep += "Ns.";
+  EXPECT_THAT(error_message([&] { unpickle(deep, "deep.pkl"); }), HasSubstr("is not hashable"));
+}
+
 TEST(Pickle, EveryTruncationIsAnError) {
   for (const std::string* bytes : {&kMixedP2, &kMixedP4, &kNumpyScalarsP4}) {
     for (std::size_t length = 0; length < bytes->size(); ++length) {

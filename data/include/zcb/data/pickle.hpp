@@ -97,8 +97,23 @@ class PyValue {
   std::string text_;
   std::vector<const PyValue*> items_;
   std::vector<std::pair<const PyValue*, const PyValue*>> pairs_;
-  // dict/set only: key identity -> position (a pointer keeps the other kinds small).
-  std::unique_ptr<std::unordered_map<std::string, std::size_t>> key_index_;
+  // Dict keys and set elements compare as Python does (1 == 1.0 == True); a key's hash is
+  // computed once, when first needed, so a long str used as a key in many dicts costs its
+  // length once, not once per dict.
+  struct KeyHash {
+    std::size_t operator()(const PyValue* value) const { return value->key_hash(); }
+  };
+  struct KeyEqual {
+    bool operator()(const PyValue* a, const PyValue* b) const { return keys_equal(*a, *b); }
+  };
+  bool hashable() const;         // None, bool, int, float, str, bytes, global, tuple of those
+  std::size_t key_hash() const;  // only for hashable() values
+  static bool keys_equal(const PyValue& a, const PyValue& b);
+  std::uint8_t tuple_depth_ = 0;  // tuples: 1 + deepest tuple element (capped at 255)
+  mutable bool hash_done_ = false;
+  mutable std::size_t hash_ = 0;
+  // dict/set only: key -> position (a pointer keeps the other kinds small).
+  std::unique_ptr<std::unordered_map<const PyValue*, std::size_t, KeyHash, KeyEqual>> key_index_;
   const PyValue* args_ = nullptr;
   const PyValue* state_ = nullptr;
 };
