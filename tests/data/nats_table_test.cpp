@@ -8,6 +8,7 @@
 
 #include "test_util.hpp"
 #include "zcb/data/convert.hpp"
+#include "zcb/data/csv.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -67,6 +68,22 @@ TEST(NatsTable, TopologySamples) {
                  30.166666602240667, 30.411111104329425, 802426, 113951370, 809576, 28495480});
   expect_golden(table, {284, 88.79, 86.04666666341147, 62.13999997558594, 61.67999998779297,
                         32.466666556464304, 33.399999984741214, 101306, 11715210, 108456, 2936440});
+  // Independent source: the NATS-TSS export nats-bench-landscape_nats_bench.csv (its generator
+  // called get_more_info(i, ds, hp=200, is_random=False)["test-accuracy"]).
+  const auto export_path = mirror / "nb201/nats-bench-landscape_nats_bench.csv";
+  if (std::filesystem::exists(export_path)) {
+    const CsvTable csv = read_csv(export_path);
+    const char* columns[3] = {"CIFAR10TestAccuracy200Epochs", "CIFAR100TestAccuracy200Epochs",
+                              "ImageNetTestAccuracy200Epochs"};
+    for (std::size_t row : {0, 11, 284}) {
+      EXPECT_EQ(csv.rows[row][csv.column("ArchitectureString")], table.arch_strings[row]);
+      for (std::size_t t = 0; t < 3; ++t) {
+        EXPECT_DOUBLE_EQ(table.tasks[t].metric("test_acc_200ep")[row],
+                         parse_double(csv.rows[row][csv.column(columns[t])], "export"))
+            << row << " " << columns[t];
+      }
+    }
+  }
   // Rows without an arch file are NaN, and the provenance says which rows have results.
   EXPECT_TRUE(std::isnan(table.task("cifar10").metric("test_acc_200ep")[1]));
   EXPECT_TRUE(std::isnan(table.params[1]));
