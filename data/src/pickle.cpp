@@ -116,11 +116,7 @@ bool PyValue::hashable() const {
     case PyKind::kGlobal:
       return true;
     case PyKind::kTuple:
-      if (tuple_depth_ > kMaxKeyTupleDepth) return false;
-      for (const PyValue* item : items_) {
-        if (!item->hashable()) return false;
-      }
-      return true;
+      return tuple_hashable_;  // fixed when the tuple is made (its elements never change)
     default:
       return false;
   }
@@ -396,8 +392,13 @@ class Unpickler {
     PyValue* tuple = make(PyKind::kTuple);
     tuple->items_.assign(items.begin(), items.end());
     int depth = 0;
-    for (const PyValue* item : items) depth = std::max<int>(depth, item->tuple_depth_);
+    bool hashable = true;
+    for (const PyValue* item : items) {
+      depth = std::max<int>(depth, item->tuple_depth_);
+      hashable = hashable && item->hashable();
+    }
     tuple->tuple_depth_ = static_cast<std::uint8_t>(std::min(depth + 1, 255));
+    tuple->tuple_hashable_ = hashable && tuple->tuple_depth_ <= kMaxKeyTupleDepth;
     return tuple;
   }
 
@@ -515,11 +516,11 @@ PyValue* Unpickler::numpy_scalar(const PyValue& args) {
     fail("numpy scalar of dtype '" + code + "' is not supported (only f2/f4/f8, i*, u*, b1)");
   }
   const std::size_t width = static_cast<std::size_t>(code[1] - '0');
-  std::string data = raw.as_bytes();
-  if (data.size() != width) {
-    fail("numpy scalar of dtype '" + code + "' holds " + std::to_string(data.size()) +
+  if (raw.as_bytes().size() != width) {  // checked before copying: raw may be huge
+    fail("numpy scalar of dtype '" + code + "' holds " + std::to_string(raw.as_bytes().size()) +
          " bytes, not " + std::to_string(width));
   }
+  std::string data = raw.as_bytes();
   if (order == '>') std::reverse(data.begin(), data.end());
   std::uint64_t bits = 0;
   for (std::size_t i = width; i-- > 0;) bits = (bits << 8) | static_cast<unsigned char>(data[i]);
@@ -604,6 +605,7 @@ PyValue* Unpickler::call(PyValue* callable, PyValue* args) {
         (items[1]->as_str() != "latin1" && items[1]->as_str() != "latin-1")) {
       fail("_codecs.encode is only read as encode(str, 'latin1')");
     }
+    charge(items[0]->as_str().size());  // a memoized text could be re-encoded many times
     PyValue* bytes = make(PyKind::kBytes);
     if (!utf8_to_latin1(items[0]->as_str(), bytes->text_)) {
       fail("_codecs.encode text is not latin-1");
@@ -733,7 +735,7 @@ Pickle Unpickler::run(std::size_t* consumed) {
         push(make_text(PyKind::kBytes, take(uint_le(8))));
         break;  // BINBYTES8, BYTEARRAY8
       case ')':
-        push(make(PyKind::kTuple));
+        push(make_tuple({}));
         break;
       case 0x85:
       case 0x86:

@@ -236,6 +236,8 @@ TEST(Pickle, DictKeysCompareAsInPython) {
   EXPECT_EQ(pickle.root().pairs()[0].first->kind(), PyKind::kInt);  // first key object kept
   EXPECT_EQ(pickle.root().get(std::int64_t{1})->as_str(), "c");
   EXPECT_EQ(pickle.root().pairs()[1].second->as_str(), "e");
+  // The empty tuple is a key too: {(): None}.
+  EXPECT_EQ(unpickle(std::string("\x80\x02})Ns.", 7), "e.pkl").root().pairs().size(), 1u);
 }
 
 TEST(Pickle, RefusesPickleBombs) {

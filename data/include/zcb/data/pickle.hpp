@@ -110,6 +110,7 @@ class PyValue {
   std::size_t key_hash() const;  // only for hashable() values
   static bool keys_equal(const PyValue& a, const PyValue& b);
   std::uint8_t tuple_depth_ = 0;  // tuples: 1 + deepest tuple element (capped at 255)
+  bool tuple_hashable_ = false;   // tuples: every element hashable and depth <= 32
   mutable bool hash_done_ = false;
   mutable std::size_t hash_ = 0;
   // dict/set only: key -> position (a pointer keeps the other kinds small).
