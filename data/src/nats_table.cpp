@@ -322,6 +322,21 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
 
 }  // namespace
 
+std::string nats_folder_digest(const fs::path& folder) {
+  std::map<std::int64_t, fs::path> arch_files;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
+    const std::int64_t index = arch_file_index(entry.path().filename().string());
+    if (index >= 0) arch_files[index] = entry.path();
+  }
+  if (error) throw Error(folder.string() + ": cannot list the folder (" + error.message() + ")");
+  std::string listing = "meta.pickle.pbz2 " + sha256_file(folder / "meta.pickle.pbz2") + "\n";
+  for (const auto& [index, path] : arch_files) {
+    listing += path.filename().string() + " " + sha256_file(path) + "\n";
+  }
+  return sha256_hex(listing);
+}
+
 BenchmarkTable convert_nats_tss(const std::map<std::string, fs::path>& files) {
   return convert_nats(kTss, files);
 }

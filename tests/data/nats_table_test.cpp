@@ -90,6 +90,8 @@ TEST(NatsTable, TopologySamples) {
   EXPECT_EQ(table.provenance.at("complete"), false);
   EXPECT_EQ(table.provenance.at("archs_with_results"), 3);
   EXPECT_EQ(table.provenance.at("evaluated_indexes"), (nlohmann::json{0, 11, 284}));
+  EXPECT_EQ(table.provenance.at("sources").at(0).at("sha256"),
+            nats_folder_digest(files.begin()->second));
   // The table survives its HDF5 file (NaN rows included).
   testing::TempDir dir;
   write_table(table, dir.path() / "nats-tss.h5");

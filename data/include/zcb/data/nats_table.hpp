@@ -46,4 +46,10 @@ BenchmarkTable convert_nats_tss(const std::map<std::string, std::filesystem::pat
 /// `nats-sss`: the same for kNatsSssFolder (32,768 channel configurations, hp '90').
 BenchmarkTable convert_nats_sss(const std::map<std::string, std::filesystem::path>& files);
 
+/// The digest the converters record as the folder's `sha256` in the table provenance: sha256
+/// of the lines "<file> <sha256>\n" for meta.pickle.pbz2 and then every NNNNNN.pickle.pbz2 in
+/// index order. For an up-to-date check of a converted table (sha256_file() cannot hash a
+/// folder). Throws zcb::Error naming the folder when it cannot be listed or read.
+std::string nats_folder_digest(const std::filesystem::path& folder);
+
 }  // namespace zcb::data
