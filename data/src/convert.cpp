@@ -1,5 +1,6 @@
 #include "zcb/data/convert.hpp"
 
+#include "zcb/data/nats_table.hpp"
 #include "zcb/data/nb101_table.hpp"
 #include "zcb/data/nb201_table.hpp"
 #include "zcb/error.hpp"
@@ -16,6 +17,8 @@ struct Entry {
 
 // The one list of converters (sorted by name). A new benchmark adds one line here.
 constexpr Entry kConverters[] = {
+    {"nats-sss", &convert_nats_sss},
+    {"nats-tss", &convert_nats_tss},
     {"nb101", &convert_nb101},
     {"nb201", &convert_nb201},
 };
