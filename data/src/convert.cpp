@@ -1,6 +1,7 @@
 #include "zcb/data/convert.hpp"
 
 #include "zcb/data/nb201_table.hpp"
+#include "zcb/data/transnas_table.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -16,6 +17,8 @@ struct Entry {
 // The one list of converters (sorted by name). A new benchmark adds one line here.
 constexpr Entry kConverters[] = {
     {"nb201", &convert_nb201},
+    {"transnas-macro", &convert_transnas_macro},
+    {"transnas-micro", &convert_transnas_micro},
 };
 
 }  // namespace

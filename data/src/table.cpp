@@ -36,6 +36,11 @@ void check_table(const BenchmarkTable& table, const fs::path& path) {
                 std::to_string(table.params.size()) + " params and " +
                 std::to_string(table.flops.size()) + " flops (use NaN for unknown values)");
   }
+  if (!table.official_index.empty() && table.official_index.size() != rows) {
+    throw Error(where + std::to_string(rows) + " arch strings but " +
+                std::to_string(table.official_index.size()) +
+                " official indexes (leave it empty when row i is official index i)");
+  }
   if (!table.provenance.is_object() || !table.provenance.contains("converter_version")) {
     throw Error(where + "provenance must be a JSON object with a 'converter_version'");
   }
@@ -155,6 +160,9 @@ void write_table(const BenchmarkTable& table, const fs::path& path) {
     h5::write_strings(file, "/archs/string", table.arch_strings);
     h5::write_doubles(file, "/archs/params", table.params);
     h5::write_doubles(file, "/archs/flops", table.flops);
+    if (!table.official_index.empty()) {
+      h5::write_int64s(file, "/archs/official_index", table.official_index);
+    }
     h5::create_groups(file, "/tasks");
     for (const TaskTable& task : table.tasks) {
       for (const auto& name : task.info.metrics) {
@@ -188,7 +196,11 @@ BenchmarkTable read_table(const fs::path& path) {
     table.params = h5::read_doubles(file, "/archs/params");
     table.flops = h5::read_doubles(file, "/archs/flops");
     const std::size_t rows = table.arch_strings.size();
-    if (table.params.size() != rows || table.flops.size() != rows) {
+    if (h5::exists(file, "/archs/official_index")) {
+      table.official_index = h5::read_int64s(file, "/archs/official_index");
+    }
+    if (table.params.size() != rows || table.flops.size() != rows ||
+        (!table.official_index.empty() && table.official_index.size() != rows)) {
       throw Error(corrupt(path, "/archs columns have different lengths"));
     }
 

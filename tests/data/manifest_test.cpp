@@ -14,7 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Manifest, NamesAreTheEmbeddedFiles) {
-  EXPECT_EQ(manifest_names(), (std::vector<std::string>{"images", "nb201"}));
+  EXPECT_THAT(manifest_names(),
+              ::testing::IsSupersetOf({"images", "nb201", "transnas-macro", "transnas-micro"}));
 }
 
 TEST(Manifest, UnknownNameListsKnownOnes) {
@@ -105,7 +106,7 @@ TEST(Manifest, EmbeddedSoWorksFromAnyDirectory) {
   const auto names = manifest_names();
   const Manifest manifest = manifest_for("nb201");
   std::filesystem::current_path(previous);
-  EXPECT_EQ(names.size(), 2u);
+  EXPECT_GE(names.size(), 4u);
   EXPECT_EQ(manifest.files.size(), 8u);
 }
 

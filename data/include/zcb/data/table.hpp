@@ -4,7 +4,8 @@
 ///
 /// File layout (schema version 1; `data/README.md` has the full description):
 /// - `/archs/string` (fixed-length strings), `/archs/params`, `/archs/flops` (float64, NaN when
-///   unknown);
+///   unknown); optional `/archs/official_index` (int64) when a row's official id is not its row
+///   number (e.g. TransNAS-Bench-101 micro: row i is global index 3256 + i);
 /// - `/tasks/<task>/<metric>` (float64), one column per ground-truth metric;
 /// - root attribute `zcb_table`: JSON `{schema_version, benchmark, converter_version,
 ///   provenance, tasks: {<task>: {description, num_classes, channels, height, width,
@@ -49,6 +50,9 @@ struct BenchmarkTable {
   std::vector<std::string> arch_strings;  ///< row i = official architecture index i
   std::vector<double> params;             ///< parameter counts; NaN if unknown
   std::vector<double> flops;              ///< FLOPs; NaN if unknown
+  /// The benchmark's own global id of each row when it differs from the row number (one value
+  /// per row); empty when row i is official index i.
+  std::vector<std::int64_t> official_index;
   std::vector<TaskTable> tasks;
   /// `{sources: [{name, sha256}], converter_version, notes}` (more keys allowed).
   nlohmann::json provenance;
