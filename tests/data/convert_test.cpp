@@ -15,7 +15,8 @@ using ::testing::HasSubstr;
 TEST(Convert, KnownConverters) {
   // Other converters join the list in parallel branches: check ours are there, sorted.
   const std::vector<std::string> names = converter_names();
-  EXPECT_THAT(names, ::testing::IsSupersetOf({"nb201", "transnas-macro", "transnas-micro"}));
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"nb201", "nds-darts-in", "nds-resnet-reruns",
+                                              "transnas-macro", "transnas-micro"}));
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   // Every converter has a manifest to fetch its inputs with.
   const auto manifests = manifest_names();
