@@ -36,11 +36,6 @@ void check_table(const BenchmarkTable& table, const fs::path& path) {
                 std::to_string(table.params.size()) + " params and " +
                 std::to_string(table.flops.size()) + " flops (use NaN for unknown values)");
   }
-  if (!table.official_index.empty() && table.official_index.size() != rows) {
-    throw Error(where + std::to_string(rows) + " arch strings but " +
-                std::to_string(table.official_index.size()) +
-                " official indexes (leave it empty when row i is official index i)");
-  }
   if (!table.provenance.is_object() || !table.provenance.contains("converter_version")) {
     throw Error(where + "provenance must be a JSON object with a 'converter_version'");
   }
@@ -76,6 +71,11 @@ void check_table(const BenchmarkTable& table, const fs::path& path) {
     if (task.metrics.count(info.default_metric) == 0) {
       throw Error(at + "default metric '" + info.default_metric + "' is not one of " + join(keys));
     }
+  }
+  if (!table.official_index.empty() && table.official_index.size() != rows) {
+    throw Error(where + std::to_string(rows) + " arch strings but " +
+                std::to_string(table.official_index.size()) +
+                " official indexes (leave it empty when row i is official index i)");
   }
 }
 
@@ -160,14 +160,14 @@ void write_table(const BenchmarkTable& table, const fs::path& path) {
     h5::write_strings(file, "/archs/string", table.arch_strings);
     h5::write_doubles(file, "/archs/params", table.params);
     h5::write_doubles(file, "/archs/flops", table.flops);
-    if (!table.official_index.empty()) {
-      h5::write_int64s(file, "/archs/official_index", table.official_index);
-    }
     h5::create_groups(file, "/tasks");
     for (const TaskTable& task : table.tasks) {
       for (const auto& name : task.info.metrics) {
         h5::write_doubles(file, "/tasks/" + task.info.name + "/" + name, task.metrics.at(name));
       }
+    }
+    if (!table.official_index.empty()) {
+      h5::write_int64s(file, "/archs/official_index", table.official_index);
     }
     h5::write_string_attribute(file, kAttribute, header);
   });
@@ -196,11 +196,7 @@ BenchmarkTable read_table(const fs::path& path) {
     table.params = h5::read_doubles(file, "/archs/params");
     table.flops = h5::read_doubles(file, "/archs/flops");
     const std::size_t rows = table.arch_strings.size();
-    if (h5::exists(file, "/archs/official_index")) {
-      table.official_index = h5::read_int64s(file, "/archs/official_index");
-    }
-    if (table.params.size() != rows || table.flops.size() != rows ||
-        (!table.official_index.empty() && table.official_index.size() != rows)) {
+    if (table.params.size() != rows || table.flops.size() != rows) {
       throw Error(corrupt(path, "/archs columns have different lengths"));
     }
 
@@ -251,6 +247,12 @@ BenchmarkTable read_table(const fs::path& path) {
     if (h5::list_group(file, "/tasks") != listed_tasks) {
       throw Error(corrupt(path, "/tasks holds [" + join(h5::list_group(file, "/tasks")) +
                                     "] but the header lists [" + join(listed_tasks) + "]"));
+    }
+    if (h5::exists(file, "/archs/official_index")) {
+      table.official_index = h5::read_int64s(file, "/archs/official_index");
+      if (table.official_index.size() != rows) {
+        throw Error(corrupt(path, "/archs/official_index has a different length"));
+      }
     }
   } catch (const H5::Exception& e) {
     throw Error(corrupt(path, "HDF5 error (" + e.getDetailMsg() + "); it may be truncated"));

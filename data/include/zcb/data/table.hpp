@@ -4,14 +4,14 @@
 ///
 /// File layout (schema version 1; `data/README.md` has the full description):
 /// - `/archs/string` (fixed-length strings), `/archs/params`, `/archs/flops` (float64, NaN when
-///   unknown); optional `/archs/official_index` (int64) when a row's official id is not its row
-///   number (e.g. TransNAS-Bench-101 micro: row i is global index 3256 + i);
+///   unknown);
 /// - `/tasks/<task>/<metric>` (float64), one column per ground-truth metric;
 /// - root attribute `zcb_table`: JSON `{schema_version, benchmark, converter_version,
 ///   provenance, tasks: {<task>: {description, num_classes, channels, height, width,
 ///   image_source, default_metric, metrics: {<metric>: description}}}}`, tasks and metrics in
 ///   table order.
-/// Every column has one value per architecture.
+/// Every column has one value per architecture. Optional `/archs/official_index` (int64): the
+/// benchmark's global id of each row when it is not the row number (TransNAS-Bench-101 micro).
 #pragma once
 
 #include <cstddef>
@@ -50,12 +50,12 @@ struct BenchmarkTable {
   std::vector<std::string> arch_strings;  ///< row i = official architecture index i
   std::vector<double> params;             ///< parameter counts; NaN if unknown
   std::vector<double> flops;              ///< FLOPs; NaN if unknown
-  /// The benchmark's own global id of each row when it differs from the row number (one value
-  /// per row); empty when row i is official index i.
-  std::vector<std::int64_t> official_index;
   std::vector<TaskTable> tasks;
   /// `{sources: [{name, sha256}], converter_version, notes}` (more keys allowed).
   nlohmann::json provenance;
+  /// The benchmark's own global id of each row when it differs from the row number (one value
+  /// per row, `/archs/official_index`); empty when row i is official index i.
+  std::vector<std::int64_t> official_index;
 
   /// Number of architectures.
   std::size_t size() const;
