@@ -2,6 +2,7 @@
 
 #include "zcb/data/nb201_table.hpp"
 #include "zcb/data/nds_table.hpp"
+#include "zcb/data/suite_zero_table.hpp"
 #include "zcb/data/transnas_table.hpp"
 #include "zcb/error.hpp"
 
@@ -32,6 +33,9 @@ constexpr Entry kConverters[] = {
     {"nds-resnext-b-in", [](const Files& f) { return convert_nds("nds-resnext-b-in", f); }},
     {"nds-vanilla-lr-wd-in", [](const Files& f) { return convert_nds("nds-vanilla-lr-wd-in", f); }},
     {"nds-vanilla-reruns", [](const Files& f) { return convert_nds("nds-vanilla-reruns", f); }},
+    {"suite-zero-nb201", &convert_suite_zero_nb201},
+    {"suite-zero-transnas-macro", &convert_suite_zero_transnas_macro},
+    {"suite-zero-transnas-micro", &convert_suite_zero_transnas_micro},
     {"transnas-macro", &convert_transnas_macro},
     {"transnas-micro", &convert_transnas_micro},
 };

@@ -155,6 +155,11 @@ bool is_micro(std::string_view arch) {
          is_digits_in(cell.substr(2, 2), '0', '3') && is_digits_in(cell.substr(5, 3), '0', '3');
 }
 
+TaskTable task_without_metrics(const TaskSpec& spec) {
+  return detail::make_task(spec.name, spec.num_classes, 3, spec.height, spec.height, kImageSource,
+                           spec.description + kImages);
+}
+
 BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro) {
   const std::string benchmark = micro ? "transnas-micro" : "transnas-macro";
   const std::vector<std::string> needed = needed_files();
@@ -192,8 +197,7 @@ BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro)
                     "; rows must be in official TransNAS-Bench-101 index order: re-fetch it");
       }
     }
-    TaskTable task = detail::make_task(spec.name, spec.num_classes, 3, spec.height, spec.height,
-                                       kImageSource, spec.description + kImages);
+    TaskTable task = task_without_metrics(spec);
     task.info.default_metric = spec.metrics.front().name;
     for (const MetricSpec& metric : spec.metrics) {
       const std::vector<double> all = detail::csv_numbers(csv, metric.column);
@@ -269,6 +273,12 @@ std::vector<std::string> parse_transnas_arch_list(std::string_view text,
                 std::to_string(kTotal) + "; the file is truncated: re-fetch it");
   }
   return archs;
+}
+
+std::vector<TaskTable> transnas_tasks_without_metrics() {
+  std::vector<TaskTable> tasks;
+  for (const TaskSpec& spec : task_specs()) tasks.push_back(task_without_metrics(spec));
+  return tasks;
 }
 
 BenchmarkTable convert_transnas_macro(const std::map<std::string, fs::path>& files) {

@@ -34,6 +34,9 @@ inline constexpr std::size_t kTransnasMicroSize = 4096;
 /// repeats. Throws zcb::Error naming @p source and the line otherwise.
 std::vector<std::string> parse_transnas_arch_list(std::string_view text, const std::string& source);
 
+/// The seven tasks (name, shape, image source, description) without metrics, in table order.
+std::vector<TaskTable> transnas_tasks_without_metrics();
+
 /// Builds `transnas-macro` from @p files (name -> path, the `transnas-macro` manifest).
 BenchmarkTable convert_transnas_macro(const std::map<std::string, std::filesystem::path>& files);
 
