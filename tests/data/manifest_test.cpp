@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "test_util.hpp"
+#include "zcb/data/sha256.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -76,6 +77,20 @@ TEST(Manifest, EveryRequiredFileIsPinnedAndMirrored) {
           EXPECT_TRUE(std::regex_match(url, pinned)) << url;
         }
       }
+    }
+  }
+}
+
+TEST(Manifest, MirrorHoldsEveryRequiredFileWithItsChecksum) {
+  ZCB_REQUIRE_MIRROR(mirror);
+  for (const std::string& name : manifest_names()) {
+    for (const ManifestFile& file : manifest_for(name).files) {
+      if (!file.required) continue;
+      const std::filesystem::path path = mirror / file.mirror_path;
+      ASSERT_TRUE(std::filesystem::exists(path)) << name << ": " << path;
+      EXPECT_EQ(static_cast<std::int64_t>(std::filesystem::file_size(path)), file.size)
+          << name << ": " << path;
+      EXPECT_EQ(sha256_file(path), file.sha256) << name << ": " << path;
     }
   }
 }

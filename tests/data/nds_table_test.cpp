@@ -158,6 +158,9 @@ TEST(NdsTables, BestAccuracyPerSpace) {
   const BenchmarkTable lrwd =
       convert_benchmark("nds-darts-lr-wd-in", mirror_files(mirror, "nds-darts-lr-wd-in"));
   EXPECT_THAT(lrwd.provenance.at("notes").dump(), HasSubstr(" 0 error values were NaN"));
+  testing::TempDir dir;
+  write_table(lrwd, dir.path() / "t.h5");
+  EXPECT_EQ(read_table(dir.path() / "t.h5").arch_strings, lrwd.arch_strings);
 }
 
 }  // namespace

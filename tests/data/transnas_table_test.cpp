@@ -131,6 +131,11 @@ TEST_F(TransnasTables, RowsAndIndexes) {
   EXPECT_EQ(micro_->official_index[4095], 7351);
   EXPECT_TRUE(std::isnan(micro_->params[0]));
   EXPECT_EQ(micro_->provenance.at("sources").size(), 8u);
+  testing::TempDir dir;
+  write_table(*micro_, dir.path() / "micro.h5");
+  const BenchmarkTable read = read_table(dir.path() / "micro.h5");
+  EXPECT_EQ(read.official_index, micro_->official_index);
+  EXPECT_EQ(read.task("jigsaw").metrics, micro_->task("jigsaw").metrics);
 }
 
 TEST_F(TransnasTables, TasksAndShapes) {
