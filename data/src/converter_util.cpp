@@ -3,7 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "zcb/data/python_json.hpp"
 #include "zcb/data/sha256.hpp"
+#include "zcb/data/zip_archive.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data::detail {
@@ -68,6 +70,46 @@ std::string read_text_file(const fs::path& path) {
   text << in.rdbuf();
   if (in.bad()) throw Error("cannot read " + path.string() + "; the file is unreadable");
   return text.str();
+}
+
+void for_each_naslib_zip_record(const fs::path& archive_path, const std::string& space,
+                                const std::string& other_space, const std::string& benchmark,
+                                const std::function<void(const std::string&, const nlohmann::json&,
+                                                         const std::string&)>& visit) {
+  const ZipArchive archive = ZipArchive::open(archive_path);
+  for (const ZipEntry& entry : archive.entries()) {
+    if (!entry.name.empty() && entry.name.back() == '/') continue;  // folder
+    const std::string where = archive.source() + " member " + entry.name;
+    const std::string base = entry.name.substr(entry.name.rfind('/') + 1);
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= base.size();) {
+      std::size_t end = base.find("--", start);
+      if (end == std::string::npos) end = base.size();
+      parts.push_back(base.substr(start, end - start));
+      start = end + 2;
+    }
+    if (parts.size() != 4 || parts[0] != "benchmark" || base.size() < 5 ||
+        base.compare(base.size() - 5, 5, ".json") != 0) {
+      throw Error(where +
+                  ": not a NASLib benchmark--<space>--<task>--<start>.json member: "
+                  "re-fetch the archive");
+    }
+    if (parts[1] == other_space) continue;
+    if (parts[1] != space) {
+      throw Error(where + ": space '" + parts[1] + "', expected " + space +
+                  "; the archive does not belong to " + benchmark + ": re-fetch it");
+    }
+    const nlohmann::json records = parse_python_json(archive.read(entry), where);
+    if (!records.is_array()) throw Error(where + ": not a list of records: re-fetch the archive");
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const nlohmann::json& record = records[i];
+      const std::string at = where + " record " + std::to_string(i);
+      if (!record.is_object() || !record.contains("arch") || !record.at("arch").is_string()) {
+        throw Error(at + ": no 'arch' key: re-fetch the archive");
+      }
+      visit(parts[2], record, at);
+    }
+  }
 }
 
 }  // namespace zcb::data::detail

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -37,5 +38,16 @@ nlohmann::json source_list(const std::map<std::string, std::filesystem::path>& f
 
 /// Reads a whole file into memory; throws zcb::Error naming it when it cannot be read.
 std::string read_text_file(const std::filesystem::path& path);
+
+/// Walks a NASLib benchmark run archive (members
+/// `<proxy>/benchmark--<space>--<task>--<start>.json`, each a list of records `{idx, arch, <proxy>:
+/// {score, time}, val_accuracy}`): calls
+/// @p visit(task, record, where) for every record of a member of @p space; members of
+/// @p other_space are skipped, folders ignored. Throws zcb::Error naming the archive and member
+/// for another space, a badly named member, malformed JSON or a record without a string `arch`.
+void for_each_naslib_zip_record(const std::filesystem::path& archive_path, const std::string& space,
+                                const std::string& other_space, const std::string& benchmark,
+                                const std::function<void(const std::string&, const nlohmann::json&,
+                                                         const std::string&)>& visit);
 
 }  // namespace zcb::data::detail

@@ -22,7 +22,6 @@
 #include "zcb/data/naslib_keys.hpp"
 #include "zcb/data/python_json.hpp"
 #include "zcb/data/transnas_table.hpp"
-#include "zcb/data/zip_archive.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -234,48 +233,17 @@ void add_naslib_zip(ReferenceBuilder& builder, const Files& files, const std::st
                     const std::string& benchmark, const std::vector<std::string>& needed,
                     const std::string& space, const std::string& other_space,
                     KeyToArch key_to_arch) {
-  const ZipArchive archive = ZipArchive::open(detail::require_file(files, name, benchmark, needed));
-  for (const ZipEntry& entry : archive.entries()) {
-    if (!entry.name.empty() && entry.name.back() == '/') continue;  // folder
-    const std::string where = archive.source() + " member " + entry.name;
-    // <proxy>/benchmark--<space>--<task>--<start>.json
-    const std::string base = entry.name.substr(entry.name.rfind('/') + 1);
-    std::vector<std::string> parts;
-    for (std::size_t start = 0; start <= base.size();) {
-      std::size_t end = base.find("--", start);
-      if (end == std::string::npos) end = base.size();
-      parts.push_back(base.substr(start, end - start));
-      start = end + 2;
-    }
-    if (parts.size() != 4 || parts[0] != "benchmark" || base.size() < 5 ||
-        base.compare(base.size() - 5, 5, ".json") != 0) {
-      throw Error(where +
-                  ": not a NASLib benchmark--<space>--<task>--<start>.json member: "
-                  "re-fetch the archive");
-    }
-    if (parts[1] == other_space) continue;
-    if (parts[1] != space) {
-      throw Error(where + ": space '" + parts[1] + "', expected " + space +
-                  "; the archive does not belong to " + benchmark + ": re-fetch it");
-    }
-    const std::string& task = parts[2];
-    const json records = parse_python_json(archive.read(entry), where);
-    if (!records.is_array()) throw Error(where + ": not a list of records: re-fetch the archive");
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const json& record = records[i];
-      const std::string at = where + " record " + std::to_string(i);
-      if (!record.is_object() || !record.contains("arch") || !record.at("arch").is_string()) {
-        throw Error(at + ": no 'arch' key: re-fetch the archive");
-      }
-      const std::size_t row =
-          builder.row_of(key_to_arch(record.at("arch").get<std::string>(), at), at);
-      builder.claim(task, name, row, at);
-      for (const auto& [proxy, value] : record.items()) {
-        if (proxy == "idx" || proxy == "arch") continue;
-        builder.set(task, proxy, "naslib_zip", name, row, score_of(value, at + " " + proxy));
-      }
-    }
-  }
+  detail::for_each_naslib_zip_record(
+      detail::require_file(files, name, benchmark, needed), space, other_space, benchmark,
+      [&](const std::string& task, const json& record, const std::string& at) {
+        const std::size_t row =
+            builder.row_of(key_to_arch(record.at("arch").get<std::string>(), at), at);
+        builder.claim(task, name, row, at);
+        for (const auto& [proxy, value] : record.items()) {
+          if (proxy == "idx" || proxy == "arch") continue;
+          builder.set(task, proxy, "naslib_zip", name, row, score_of(value, at + " " + proxy));
+        }
+      });
 }
 
 const std::map<std::string, std::string>& source_texts() {
