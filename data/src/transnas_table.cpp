@@ -11,10 +11,13 @@
 // segmentation classes) and the NASLib loaders (inputs resized to 256x256; jigsaw 64x64 tiles).
 #include "zcb/data/transnas_table.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
 
 #include "converter_util.hpp"
+#include "zcb/data/naslib_keys.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -23,6 +26,9 @@ namespace {
 
 constexpr std::size_t kTotal = kTransnasMacroSize + kTransnasMicroSize;
 constexpr const char* kArchList = "vascolopes_transnas_api_arch2.txt";
+// NASLib run archives with the final-epoch validation metric of every architecture and task.
+constexpr const char* kMacroFinal = "tnb101_macro_zen.zip";
+constexpr const char* kMicroFinal = "all_benchmarks_zen.zip";
 constexpr const char* kImageSource = "imagenet-val-227-approx";
 
 struct MetricSpec {
@@ -37,6 +43,7 @@ struct TaskSpec {
   int height;
   const char* description;
   std::vector<MetricSpec> metrics;  // the first is the default
+  MetricSpec final;                 // NASLib's final-epoch val_accuracy (column unused)
 };
 
 const std::string kBest =
@@ -64,20 +71,26 @@ std::vector<MetricSpec> ssim_metrics() {
       {"train_ssim", "train_ssim_best", "training SSIM of the output image, higher is better."}};
 }
 
+const MetricSpec kFinalTop1 = {"", "valid_top1_final",
+                               "validation top-1 accuracy (%) at the last training epoch, higher "
+                               "is better."};
+const MetricSpec kFinalSsim = {"", "valid_ssim_final",
+                               "validation SSIM at the last training epoch, higher is better."};
+
 const std::vector<TaskSpec>& task_specs() {
   static const std::vector<TaskSpec> specs = {
       {"class_scene", 63, 256,
        "Taskonomy scene classification (63 Places scene classes, soft labels), input 3x256x256.",
-       classification_metrics()},
+       classification_metrics(), kFinalTop1},
       {"class_object", 100, 256,
        "Taskonomy object classification (100 ImageNet object classes, soft labels), input "
        "3x256x256.",
-       classification_metrics()},
+       classification_metrics(), kFinalTop1},
       {"jigsaw", 1000, 64,
        "Jigsaw puzzle (self-supervised): the 255x255 image is cut into 9 tiles of 3x64x64, each "
        "tile goes through the encoder (siamese), and the decoder classifies which of 1,000 "
        "permutations shuffled them. height/width here are those of one tile.",
-       classification_metrics()},
+       classification_metrics(), kFinalTop1},
       {"room_layout",
        9,
        256,
@@ -91,7 +104,10 @@ const std::vector<TaskSpec>& task_specs() {
          "test negative L2 loss (neg_loss = -loss, as the source stores it), higher is better."},
         {"train_neg_loss", "train_neg_loss_best",
          "training negative L2 loss (neg_loss = -loss, as the source stores it), higher is "
-         "better."}}},
+         "better."}},
+       {"", "valid_neg_loss_final",
+        "validation negative L2 loss (neg_loss = -loss) at the last training epoch, higher is "
+        "better."}},
       {"segmentsemantic",
        17,
        256,
@@ -103,15 +119,17 @@ const std::vector<TaskSpec>& task_specs() {
         {"valid_acc", "valid_pixel_acc_best",
          "validation pixel accuracy (%) (the source's valid_acc; NAS-Bench-Suite-Zero's TNB "
          "val_accuracy for this task), higher is better."},
-        {"test_acc", "test_pixel_acc_best", "test pixel accuracy (%), higher is better."}}},
+        {"test_acc", "test_pixel_acc_best", "test pixel accuracy (%), higher is better."}},
+       {"", "valid_pixel_acc_final",
+        "validation pixel accuracy (%) at the last training epoch, higher is better."}},
       {"normal", 3, 256,
        "Taskonomy surface normal prediction (3-channel 256x256 output image), input 3x256x256; "
        "num_classes is the number of output channels.",
-       ssim_metrics()},
+       ssim_metrics(), kFinalSsim},
       {"autoencoder", 3, 256,
        "Autoencoding (3-channel 256x256 reconstruction, trained as a GAN generator), input "
        "3x256x256; num_classes is the number of output channels.",
-       ssim_metrics()},
+       ssim_metrics(), kFinalSsim},
   };
   return specs;
 }
@@ -120,11 +138,58 @@ std::string csv_name(const TaskSpec& spec) {
   return std::string("nasgraph_transbench101_") + spec.name + ".csv";
 }
 
-std::vector<std::string> needed_files() {
+std::vector<std::string> needed_files(bool micro) {
   std::vector<std::string> names;
   for (const TaskSpec& spec : task_specs()) names.push_back(csv_name(spec));
   names.emplace_back(kArchList);
+  names.emplace_back(micro ? kMicroFinal : kMacroFinal);
   return names;
+}
+
+// NASLib's val_accuracy (final epoch) per task from the run archive, placed at table rows;
+// every architecture must appear exactly once per task.
+std::map<std::string, std::vector<double>> final_metrics(const fs::path& archive,
+                                                         const BenchmarkTable& table, bool micro) {
+  std::map<std::string, std::size_t> row_of;
+  for (std::size_t row = 0; row < table.size(); ++row) row_of[table.arch_strings[row]] = row;
+  std::map<std::string, std::vector<double>> columns;
+  detail::for_each_naslib_zip_record(
+      archive, micro ? "transbench101_micro" : "transbench101_macro",
+      micro ? "transbench101_macro" : "transbench101_micro", table.benchmark,
+      [&](const std::string& task, const nlohmann::json& record, const std::string& at) {
+        const std::string key = record.at("arch").get<std::string>();
+        const std::string arch = micro ? transnas_micro_string_from_naslib(key, at)
+                                       : transnas_macro_string_from_naslib(key, at);
+        const auto it = row_of.find(arch);
+        if (it == row_of.end()) {
+          throw Error(at + ": architecture " + arch + " is not in " + table.benchmark +
+                      ": re-fetch the archive");
+        }
+        std::vector<double>& column = columns[task];
+        if (column.empty()) column.assign(table.size(), std::numeric_limits<double>::quiet_NaN());
+        if (!std::isnan(column[it->second])) {
+          throw Error(at + ": architecture " + arch + " is listed twice for task " + task +
+                      ": re-fetch the archive");
+        }
+        if (!record.contains("val_accuracy") || !record.at("val_accuracy").is_number()) {
+          throw Error(at + ": no numeric val_accuracy: re-fetch the archive");
+        }
+        column[it->second] = record.at("val_accuracy").get<double>();
+      });
+  for (const TaskSpec& spec : task_specs()) {
+    const auto it = columns.find(spec.name);
+    const std::size_t missing =
+        it == columns.end()
+            ? table.size()
+            : static_cast<std::size_t>(std::count_if(it->second.begin(), it->second.end(),
+                                                     [](double v) { return std::isnan(v); }));
+    if (missing != 0) {
+      throw Error(archive.string() + ": task " + spec.name + " lacks " + std::to_string(missing) +
+                  " of the " + std::to_string(table.size()) +
+                  " architectures; the archive is incomplete: re-fetch it");
+    }
+  }
+  return columns;
 }
 
 bool is_digits_in(std::string_view text, char low, char high) {
@@ -162,7 +227,7 @@ TaskTable task_without_metrics(const TaskSpec& spec) {
 
 BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro) {
   const std::string benchmark = micro ? "transnas-micro" : "transnas-macro";
-  const std::vector<std::string> needed = needed_files();
+  const std::vector<std::string> needed = needed_files(micro);
   const fs::path& list_path = detail::require_file(files, kArchList, benchmark, needed);
   const std::vector<std::string> archs =
       parse_transnas_arch_list(detail::read_text_file(list_path), list_path.string());
@@ -179,6 +244,9 @@ BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro)
   table.params.assign(count, std::numeric_limits<double>::quiet_NaN());
   table.flops.assign(count, std::numeric_limits<double>::quiet_NaN());
 
+  std::map<std::string, std::vector<double>> finals = final_metrics(
+      detail::require_file(files, micro ? kMicroFinal : kMacroFinal, benchmark, needed), table,
+      micro);
   for (const TaskSpec& spec : task_specs()) {
     const std::string name = csv_name(spec);
     const CsvTable csv = read_csv(detail::require_file(files, name, benchmark, needed));
@@ -206,6 +274,12 @@ BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro)
                          std::string(spec.name) + " " + metric.what + kBest + spec.name +
                              ".csv column " + metric.column + ".");
     }
+    detail::add_metric(task, spec.final.name, std::move(finals.at(spec.name)),
+                       std::string(spec.name) + " " + spec.final.what +
+                           " NASLib's val_accuracy from its Zen run archive (" +
+                           (micro ? kMicroFinal : kMacroFinal) +
+                           "), the final-epoch metric NAS-Bench-Suite-Zero correlates with; "
+                           "never above the _best column (checked in the tests).");
     table.tasks.push_back(std::move(task));
   }
 
@@ -218,7 +292,8 @@ BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro)
                             "TransNAS-Bench-101 index 3256 + i (/archs/official_index)."
                           : "Row i is the macro (network-level) architecture of official "
                             "TransNAS-Bench-101 index i."),
-        "Every metric is the best value over the training epochs (API mode='best'). The "
+        "Every *_best metric is the best value over the training epochs (API mode='best'); "
+        "*_final is the last epoch (NASLib run archive, covering every architecture). The "
         "sources' loss and time_elapsed columns are left out: mode='best' takes their maximum "
         "over epochs, i.e. the worst loss, which is no ground truth.",
         "params and flops are NaN: the community exports have no model_info; the official "

@@ -130,7 +130,7 @@ TEST_F(TransnasTables, RowsAndIndexes) {
   EXPECT_EQ(micro_->official_index[0], 3256);
   EXPECT_EQ(micro_->official_index[4095], 7351);
   EXPECT_TRUE(std::isnan(micro_->params[0]));
-  EXPECT_EQ(micro_->provenance.at("sources").size(), 8u);
+  EXPECT_EQ(micro_->provenance.at("sources").size(), 9u);
   testing::TempDir dir;
   write_table(*micro_, dir.path() / "micro.h5");
   const BenchmarkTable read = read_table(dir.path() / "micro.h5");
@@ -152,6 +152,33 @@ TEST_F(TransnasTables, TasksAndShapes) {
     EXPECT_EQ(table->task("class_scene").info.image_source, "imagenet-val-227-approx");
     EXPECT_THAT(table->task("room_layout").description, HasSubstr("lower-is-better"));
   }
+}
+
+TEST_F(TransnasTables, FinalEpochNeverAboveBestEpoch) {
+  // Two independent exports (NASGraph best epoch, NASLib final epoch) agree through our index
+  // maps: a wrong map would put final values above best ones (SOURCES.md mapping check).
+  const std::pair<const char*, const char*> pairs[] = {{"class_scene", "valid_top1"},
+                                                       {"class_object", "valid_top1"},
+                                                       {"jigsaw", "valid_top1"},
+                                                       {"room_layout", "valid_neg_loss"},
+                                                       {"segmentsemantic", "valid_pixel_acc"},
+                                                       {"normal", "valid_ssim"},
+                                                       {"autoencoder", "valid_ssim"}};
+  for (const BenchmarkTable* table : {macro_, micro_}) {
+    for (const auto& [task, metric] : pairs) {
+      const auto& best = table->task(task).metric(std::string(metric) + "_best");
+      const auto& last = table->task(task).metric(std::string(metric) + "_final");
+      for (std::size_t row = 0; row < table->size(); ++row) {
+        ASSERT_LE(last[row], best[row]) << table->benchmark << " " << task << " row " << row;
+      }
+    }
+  }
+  // Python check: 2,342 macro class_scene architectures peak at the last epoch.
+  const auto& best = macro_->task("class_scene").metric("valid_top1_best");
+  const auto& last = macro_->task("class_scene").metric("valid_top1_final");
+  int equal = 0;
+  for (std::size_t row = 0; row < best.size(); ++row) equal += best[row] == last[row];
+  EXPECT_EQ(equal, 2342);
 }
 
 TEST_F(TransnasTables, SpotChecksAgainstTheSources) {
