@@ -3,12 +3,16 @@
 #include "zcb/data/nats_table.hpp"
 #include "zcb/data/nb101_table.hpp"
 #include "zcb/data/nb201_table.hpp"
+#include "zcb/data/nds_table.hpp"
+#include "zcb/data/suite_zero_table.hpp"
+#include "zcb/data/transnas_table.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
 namespace {
 
-using Converter = BenchmarkTable (*)(const std::map<std::string, std::filesystem::path>&);
+using Files = std::map<std::string, std::filesystem::path>;
+using Converter = BenchmarkTable (*)(const Files&);
 
 struct Entry {
   const char* benchmark;
@@ -21,6 +25,24 @@ constexpr Entry kConverters[] = {
     {"nats-tss", &convert_nats_tss},
     {"nb101", &convert_nb101},
     {"nb201", &convert_nb201},
+    {"nds-amoeba-in", [](const Files& f) { return convert_nds("nds-amoeba-in", f); }},
+    {"nds-darts-fix-w-d-in", [](const Files& f) { return convert_nds("nds-darts-fix-w-d-in", f); }},
+    {"nds-darts-in", [](const Files& f) { return convert_nds("nds-darts-in", f); }},
+    {"nds-darts-lr-wd-in", [](const Files& f) { return convert_nds("nds-darts-lr-wd-in", f); }},
+    {"nds-enas-in", [](const Files& f) { return convert_nds("nds-enas-in", f); }},
+    {"nds-nasnet-in", [](const Files& f) { return convert_nds("nds-nasnet-in", f); }},
+    {"nds-pnas-in", [](const Files& f) { return convert_nds("nds-pnas-in", f); }},
+    {"nds-resnet-lr-wd-in", [](const Files& f) { return convert_nds("nds-resnet-lr-wd-in", f); }},
+    {"nds-resnet-reruns", [](const Files& f) { return convert_nds("nds-resnet-reruns", f); }},
+    {"nds-resnext-a-in", [](const Files& f) { return convert_nds("nds-resnext-a-in", f); }},
+    {"nds-resnext-b-in", [](const Files& f) { return convert_nds("nds-resnext-b-in", f); }},
+    {"nds-vanilla-lr-wd-in", [](const Files& f) { return convert_nds("nds-vanilla-lr-wd-in", f); }},
+    {"nds-vanilla-reruns", [](const Files& f) { return convert_nds("nds-vanilla-reruns", f); }},
+    {"suite-zero-nb201", &convert_suite_zero_nb201},
+    {"suite-zero-transnas-macro", &convert_suite_zero_transnas_macro},
+    {"suite-zero-transnas-micro", &convert_suite_zero_transnas_micro},
+    {"transnas-macro", &convert_transnas_macro},
+    {"transnas-micro", &convert_transnas_micro},
 };
 
 }  // namespace

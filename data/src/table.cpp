@@ -77,6 +77,11 @@ void check_table(const BenchmarkTable& table, const fs::path& path) {
       throw Error(at + "default metric '" + info.default_metric + "' is not one of " + join(keys));
     }
   }
+  if (!table.official_index.empty() && table.official_index.size() != rows) {
+    throw Error(where + std::to_string(rows) + " arch strings but " +
+                std::to_string(table.official_index.size()) +
+                " official indexes (leave it empty when row i is official index i)");
+  }
 }
 
 ordered_json header_of(const BenchmarkTable& table) {
@@ -173,6 +178,9 @@ void write_table(const BenchmarkTable& table, const fs::path& path) {
         h5::write_doubles(file, "/tasks/" + task.info.name + "/" + name, task.metrics.at(name));
       }
     }
+    if (!table.official_index.empty()) {
+      h5::write_int64s(file, "/archs/official_index", table.official_index);
+    }
     h5::write_string_attribute(file, kAttribute, header);
   });
 }
@@ -259,6 +267,12 @@ BenchmarkTable read_table(const fs::path& path) {
     if (h5::list_group(file, "/tasks") != listed_tasks) {
       throw Error(corrupt(path, "/tasks holds [" + join(h5::list_group(file, "/tasks")) +
                                     "] but the header lists [" + join(listed_tasks) + "]"));
+    }
+    if (h5::exists(file, "/archs/official_index")) {
+      table.official_index = h5::read_int64s(file, "/archs/official_index");
+      if (table.official_index.size() != rows) {
+        throw Error(corrupt(path, "/archs/official_index has a different length"));
+      }
     }
   } catch (const H5::Exception& e) {
     throw Error(corrupt(path, "HDF5 error (" + e.getDetailMsg() + "); it may be truncated"));

@@ -17,6 +17,7 @@
 #include "zcb/data/benchmark_status.hpp"
 #include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
+#include "zcb/data/import_table.hpp"
 #include "zcb/data/manifest.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
@@ -146,6 +147,11 @@ int main(int argc, char** argv) {
   auto* convert = app.add_subcommand("convert", "convert raw files into HDF5 tables");
   convert->add_option("benchmarks", names, "benchmarks (default: all)");
   convert->add_flag("--force", force, "reconvert even when the table is up to date");
+  std::string mapping_path;
+  auto* import = app.add_subcommand("import", "build a table from CSV/JSON files and a mapping");
+  import->add_option("mapping", mapping_path, "column mapping (JSON, see data/README.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
   auto* score = app.add_subcommand("score", "score the config's architectures");
   score->add_option("--config", config_path, "run config (JSON)")
       ->required()
@@ -190,6 +196,19 @@ int main(int argc, char** argv) {
       names.erase(std::remove(names.begin(), names.end(), "images"), names.end());
       if (fetch->parsed()) zcb::fetch_stage(names, paths);
       if (convert->parsed()) zcb::convert_stage(names, paths, force);
+      return 0;
+    }
+    if (import->parsed()) {
+      const zcb::data::BenchmarkTable table = zcb::data::import_table_file(mapping_path);
+      const auto converters = zcb::data::converter_names();
+      if (std::find(converters.begin(), converters.end(), table.benchmark) != converters.end()) {
+        throw zcb::Error(mapping_path + ": benchmark '" + table.benchmark +
+                         "' has a converter; give the imported table another name");
+      }
+      const fs::path target = zcb::data::table_path(paths.data_root, table.benchmark);
+      zcb::data::write_table(table, target);
+      std::cerr << "[import] " << table.benchmark << ": " << table.size() << " architectures, "
+                << table.tasks.size() << " tasks -> " << target.string() << '\n';
       return 0;
     }
     if (check->parsed()) {

