@@ -8,6 +8,7 @@ packages=(
   libhdf5-dev nlohmann-json3-dev libboost-math-dev libcli11-dev libkainjow-mustache-dev
   libcurl4-openssl-dev zlib1g-dev libbz2-dev libgtest-dev libgmock-dev libbenchmark-dev
   doxygen graphviz chromium
+  clang libclang-rt-14-dev
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
