@@ -111,8 +111,8 @@ const char* kSmallVanilla =
     R"({"block_type":"double_plain_block","bot_muls":[],"ds":[1,2,1],"num_gs":[],)"
     R"("ss":[1,1,2],"ws":[8,16,16]})";
 
-// A fixed sample of 5 records per file; ZCB_NDS_ALL=1 checks every record and prints the match
-// rates (the figures of the report).
+// A fixed sample of 5 records per file; ZCB_NDS_ALL=1 checks (and builds) every record and
+// prints the match rates (the figures of the report).
 TEST(NdsSpaces, ComplexityMatchesTheNdsRecords) {
   const fs::path root = mirror();
   if (root.empty()) GTEST_SKIP() << "shared data mirror absent (set ZCB_MIRROR)";
@@ -148,6 +148,12 @@ TEST(NdsSpaces, ComplexityMatchesTheNdsRecords) {
         EXPECT_LT(error, 0.1) << "record " << i;
       }
       EXPECT_EQ(space->canonical(arch), arch);
+      if (all) {  // every record also built: built params == analytic params
+        torch::NoGradGuard no_grad;
+        EXPECT_EQ(built_params(*space->build(arch, entry.cifar ? kCifar : kImageNet)),
+                  complexity.params)
+            << "record " << i;
+      }
     }
     if (all) {
       std::cout << entry.space << " (" << entry.file << "): " << sample.size()
