@@ -95,7 +95,9 @@ TEST_F(ProxyTest, DataProxiesRefuseAMissingBatch) {
 TEST(ProxyRegistry, ListsTheSevenFoundationProxies) {
   const std::vector<std::string> expected = {"params",  "flops",     "grad_norm", "snip",
                                              "synflow", "jacob_cov", "naswot"};
-  EXPECT_EQ(proxy_names(), expected);
+  const std::vector<std::string> names = proxy_names();
+  ASSERT_GE(names.size(), expected.size());
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + expected.size()), expected);
   for (const auto& name : expected) EXPECT_EQ(make_proxy(name)->name(), name);
 }
 

@@ -1,0 +1,122 @@
+// fisher: channel saliency from the Fisher information of the activations (Theis et al.).
+//
+// Paper: Theis et al., "Faster gaze prediction with dense networks and Fisher pruning", 2018;
+// Turner et al., "BlockSwap", ICLR 2020; as a NAS proxy: Abdelfattah et al., "Zero-Cost
+// Proxies for Lightweight NAS", ICLR 2021; NAS-Bench-Suite-Zero (NeurIPS 2022 D&B).
+// Reference code: automl/NASLib (zerocost branch) `naslib/predictors/utils/pruners/measures/
+// fisher.py` (= SamsungLabs/zero-cost-nas `foresight/pruners/measures/fisher.py`), summed by
+// `predictive.py::find_measures` (sum_arr) after `p_utils.py::reshape_elements`.
+// Formula: one real batch, mean cross-entropy with its labels, train mode with batch norm. For
+// every Conv2d/Linear layer l with output a (N, C[, H, W]) and g = dL/da:
+//   F_lk = 0.5 * mean_n (sum_{h,w} a_nkhw g_nkhw)^2        (per output channel k)
+// The reference broadcasts F_lk to every weight of channel k (shape weight[1:]) before summing,
+// so S = sum_l fan_in_l * sum_k |F_lk|, fan_in_l = weight_l.numel() / C_l. Sign: higher is
+// better.
+// How the activations are reached: the reference replaces each layer's forward so its output
+// passes through an nn.Identity whose (old-style) backward hook reads the output gradient.
+// Here the output comes from NetworkHooks::on_layer_output with retain_grad(); the layer that
+// produced it is found from the autograd graph (its weight's gradient accumulator is within two
+// steps of the output's grad_fn), since the tap gives no layer and the fan-in needs one.
+// Deviations: sums are accumulated in double (the reference adds float32 tensors). A layer whose
+// output gets no gradient contributes 0, as the reference's `fisher is None` branch does.
+#include <torch/csrc/autograd/function.h>
+
+#include <unordered_map>
+#include <vector>
+
+#include "common.hpp"
+#include "zcb/error.hpp"
+
+namespace zcb {
+namespace {
+
+using torch::autograd::Node;
+
+struct FisherState {
+  /// The weights' gradient accumulators, held so the forward pass reuses these very nodes.
+  std::vector<std::shared_ptr<Node>> accumulators;
+  std::unordered_map<const Node*, std::int64_t> fan_in_of;
+  /// Every layer output seen in the pass (gradient retained) with its layer's fan-in.
+  std::vector<std::pair<torch::Tensor, std::int64_t>> outputs;
+};
+
+/// Fan-in of the layer that produced @p output: breadth-first over at most two autograd steps
+/// (Conv2d: convolution -> weight; Linear: addmm/mm -> t -> weight). The nearest accumulator
+/// wins, so a layer fed directly by another layer is not mistaken for it.
+std::int64_t producing_fan_in(const torch::Tensor& output, const FisherState& state) {
+  std::vector<std::shared_ptr<Node>> frontier = {output.grad_fn()};
+  for (int depth = 0; depth < 2; ++depth) {
+    std::vector<std::shared_ptr<Node>> next;
+    for (const auto& node : frontier) {
+      if (!node) continue;
+      for (const auto& edge : node->next_edges()) {
+        if (!edge.function) continue;
+        const auto found = state.fan_in_of.find(edge.function.get());
+        if (found != state.fan_in_of.end()) return found->second;
+        next.push_back(edge.function);
+      }
+    }
+    frontier = std::move(next);
+  }
+  throw Error(
+      "fisher: a tapped Conv2d/Linear output is not produced by any weight of "
+      "Network::layer_weights(); the space must tap only those layers (spaces/ops)");
+}
+
+class FisherProxy : public Proxy {
+ public:
+  std::string name() const override { return "fisher"; }
+  int version() const override { return 1; }
+  ProxyRequirements requirements() const override { return {}; }
+  ProxyInfo info() const override {
+    return {"Theis et al. 2018; Turner et al., BlockSwap, ICLR 2020; Abdelfattah et al., ICLR 2021",
+            "automl/NASLib (zerocost): naslib/predictors/utils/pruners/measures/fisher.py", "",
+            "sum_l fan_in_l * sum_k 0.5 * mean_n (sum_hw a * dL/da)^2"};
+  }
+  bool higher_is_better() const override { return true; }
+  double score(Network& network, const ProxyContext& context) const override {
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+
+  std::shared_ptr<void> before_pass(Network& network, const ProxyContext& context) const override {
+    auto state = std::make_shared<FisherState>();
+    for (const torch::Tensor& weight : network.layer_weights()) {
+      state->accumulators.push_back(torch::autograd::impl::grad_accumulator(weight));
+      state->fan_in_of[state->accumulators.back().get()] = weight.numel() / weight.size(0);
+    }
+    FisherState* raw = state.get();
+    network.hooks().on_layer_output = [raw](const torch::Tensor& output) {
+      output.retain_grad();
+      raw->outputs.emplace_back(output, producing_fan_in(output, *raw));
+    };
+    return state;
+  }
+
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
+    network.hooks().on_layer_output = nullptr;
+    const auto& fisher = *static_cast<const FisherState*>(state.get());
+    double total = 0.0;
+    for (const auto& [activation, fan_in] : fisher.outputs) {
+      const torch::Tensor grad = activation.grad();
+      if (!grad.defined()) continue;
+      torch::Tensor per_sample = activation.detach() * grad;  // (N, C[, H, W])
+      if (per_sample.dim() > 2) {
+        std::vector<std::int64_t> spatial;
+        for (std::int64_t d = 2; d < per_sample.dim(); ++d) spatial.push_back(d);
+        per_sample = per_sample.sum(spatial);
+      }
+      const torch::Tensor per_channel = per_sample.pow(2).mean(0).mul(0.5);
+      total +=
+          per_channel.abs().to(torch::kFloat64).sum().item<double>() * static_cast<double>(fan_in);
+    }
+    return total;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Proxy> make_fisher_proxy() { return std::make_unique<FisherProxy>(); }
+
+}  // namespace zcb
