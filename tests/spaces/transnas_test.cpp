@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "proxy_runner.hpp"
 #include "zcb/error.hpp"
@@ -94,6 +98,57 @@ TEST(TransNasSpaces, ParamsMatchNaslibOnEveryTask) {
                 std::llround(golden.params_m[t] * 1e6))
           << golden.arch << " " << kTasks[t].name;
     }
+  }
+}
+
+std::filesystem::path shared_mirror() {
+  const char* value = std::getenv("ZCB_MIRROR");
+  const std::filesystem::path mirror = value != nullptr && *value != '\0'
+                                           ? std::filesystem::path(value)
+                                           : std::filesystem::path(ZCB_DEFAULT_MIRROR);
+  std::error_code error;
+  return std::filesystem::is_directory(mirror, error) ? mirror : std::filesystem::path();
+}
+
+// NASLib op tuple "(1, 0, 0, 2, 1, 0)" -> official string (conversions.py): micro digits are the
+// TNB op codes; macro drops the zero padding.
+std::string naslib_tuple_to_arch(const std::string& tuple, bool micro) {
+  std::string digits;
+  for (char c : tuple) {
+    if (c >= '0' && c <= '9' && (micro || c != '0')) digits += c;
+  }
+  if (!micro) return "64-" + digits + "-basic";
+  return "64-41414-" + digits.substr(0, 1) + "_" + digits.substr(1, 2) + "_" + digits.substr(3);
+}
+
+// Every arch NASLib recorded (711 micro, 662-725 macro per task), all 7 tasks, read from the
+// mirror: our analytic params equal NASLib's `params` (rounded to the 1e-6 M it stores).
+TEST(TransNasSpaces, ParamsMatchNaslibOnEveryRecordedArch) {
+  const auto mirror = shared_mirror();
+  if (mirror.empty()) GTEST_SKIP() << "no data mirror (set ZCB_MIRROR)";
+  for (const bool micro : {true, false}) {
+    const auto path = mirror / "nas-bench-suite-zero" / "naslib_early_json" /
+                      (micro ? "zc_transbench101_micro.json" : "zc_transbench101_macro.json");
+    std::ifstream in(path);
+    if (!in) GTEST_SKIP() << "missing " << path;
+    const nlohmann::json records = nlohmann::json::parse(in);
+    const auto space = make_search_space(micro ? "transnas_micro" : "transnas_macro");
+    int checked = 0, mismatched = 0;
+    for (const TaskInfo& t : kTasks) {
+      for (const auto& [tuple, record] : records.at(t.name).items()) {
+        const std::string arch = naslib_tuple_to_arch(tuple, micro);
+        const double params_m = record.at("params").at("score").get<double>();
+        ++checked;
+        if (space->complexity(arch, t).params != std::llround(params_m * 1e6)) {
+          ++mismatched;
+          ADD_FAILURE() << arch << " " << t.name << ": NASLib " << params_m << " M, ours "
+                        << space->complexity(arch, t).params;
+        }
+      }
+    }
+    std::cout << "[transnas params] " << space->name() << ": " << checked - mismatched << " / "
+              << checked << " (arch, task) pairs equal NASLib's params\n";
+    EXPECT_GT(checked, 4000);
   }
 }
 
