@@ -263,10 +263,10 @@ TEST(TransNasSpaces, EveryBlockOutputIsTapped) {
 // printed: a proxy whose loss needs per-image class labels cannot run on per-pixel logits).
 TEST(TransNasSpaces, EveryProxyRunsOrReportsItsStatus) {
   torch::set_num_threads(1);
-  const TaskInfo scene = task("class_scene", 63, 64);
-  const TaskInfo segment = task("segmentsemantic", 17, 64);
+  const TaskInfo scene = task("class_scene", 63, 32);
+  const TaskInfo segment = task("segmentsemantic", 17, 32);
   torch::manual_seed(0);
-  const torch::Tensor inputs = torch::randn({4, 3, 64, 64});
+  const torch::Tensor inputs = torch::randn({4, 3, 32, 32});
   const torch::Tensor labels = torch::randint(0, 17, {4}, torch::kInt64);
   for (const char* space_name : {"transnas_micro", "transnas_macro"}) {
     const auto space = make_search_space(space_name);
