@@ -34,6 +34,22 @@ torch::Tensor TappedLinearImpl::forward(const torch::Tensor& input) {
   return output;
 }
 
+torch::Tensor TappedLeakyReLUImpl::forward(const torch::Tensor& input) {
+  if (hooks_->on_relu_input) hooks_->on_relu_input(input);
+  return torch::leaky_relu(input, negative_slope_);
+}
+
+TappedConvTranspose2dImpl::TappedConvTranspose2dImpl(
+    const torch::nn::ConvTranspose2dOptions& options, std::shared_ptr<NetworkHooks> hooks)
+    : conv_(register_module("conv", torch::nn::ConvTranspose2d(options))),
+      hooks_(std::move(hooks)) {}
+
+torch::Tensor TappedConvTranspose2dImpl::forward(const torch::Tensor& input) {
+  torch::Tensor output = conv_->forward(input);
+  if (hooks_->on_layer_output) hooks_->on_layer_output(output);
+  return output;
+}
+
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
                                       int padding) {
   return torch::nn::Conv2dOptions(in_channels, out_channels, kernel)

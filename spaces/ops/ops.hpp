@@ -61,6 +61,34 @@ class TappedLinearImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TappedLinear);
 
+/// LeakyReLU (TransNAS-Bench decoders). Reports its input to NetworkHooks::on_relu_input like a
+/// ReLU: NASLib's activation hooks match every module whose type name contains "ReLU".
+class TappedLeakyReLUImpl : public torch::nn::Module {
+ public:
+  TappedLeakyReLUImpl(double negative_slope, std::shared_ptr<NetworkHooks> hooks)
+      : negative_slope_(negative_slope), hooks_(std::move(hooks)) {}
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  double negative_slope_;
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedLeakyReLU);
+
+/// ConvTranspose2d that reports its output to NetworkHooks::on_layer_output (see TappedConv2d).
+/// Not listed by Network::layer_weights(), as PyTorch's ConvTranspose2d is not an nn.Conv2d.
+class TappedConvTranspose2dImpl : public torch::nn::Module {
+ public:
+  TappedConvTranspose2dImpl(const torch::nn::ConvTranspose2dOptions& options,
+                            std::shared_ptr<NetworkHooks> hooks);
+  torch::Tensor forward(const torch::Tensor& input);
+
+ private:
+  torch::nn::ConvTranspose2d conv_{nullptr};
+  std::shared_ptr<NetworkHooks> hooks_;
+};
+TORCH_MODULE(TappedConvTranspose2d);
+
 /// Conv2d options without bias, as every NAS cell uses them.
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
                                       int padding);
