@@ -51,6 +51,7 @@
 // multiply-accumulates of every conv and the dense layer plus the dense bias, batch 1, the
 // convention of the NB201 table (xautodl get_model_infos); pools, BN, ReLU, additions and
 // concatenations are not counted.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -145,9 +146,13 @@ Spec parse_spec(const std::string& arch) {
     throw Error("nb101: '" + arch + "' has no single '|' between adjacency and ops" + form);
   }
   const std::string bits = arch.substr(0, bar);
+  const std::string op_list = arch.substr(bar + 1);
+  if (std::count(op_list.begin(), op_list.end(), ',') >= kMaxVertices) {
+    throw Error("nb101: '" + arch + "' has more than 7 ops" + form);
+  }
   std::vector<std::string> names;
   {
-    std::stringstream list(arch.substr(bar + 1));
+    std::stringstream list(op_list);
     std::string name;
     while (std::getline(list, name, ',')) names.push_back(name);
     if (!arch.empty() && arch.back() == ',') names.emplace_back();
@@ -155,11 +160,6 @@ Spec parse_spec(const std::string& arch) {
   const int n = static_cast<int>(names.size());
   if (n < 2 || n > kMaxVertices) {
     throw Error("nb101: '" + arch + "' has " + std::to_string(n) + " ops" + form);
-  }
-  if (bits.size() != static_cast<std::size_t>(n * n)) {
-    throw Error("nb101: '" + arch + "' has " + std::to_string(bits.size()) +
-                " adjacency digits for " + std::to_string(n) + " ops (needs " +
-                std::to_string(n * n) + ")" + form);
   }
   Spec spec;
   spec.vertices = n;
@@ -179,6 +179,11 @@ Spec parse_spec(const std::string& arch) {
                   "and only there");
     }
     spec.ops.push_back(op);
+  }
+  if (bits.size() != static_cast<std::size_t>(n * n)) {
+    throw Error("nb101: '" + arch + "' has " + std::to_string(bits.size()) +
+                " adjacency digits for " + std::to_string(n) + " ops (needs " +
+                std::to_string(n * n) + ")" + form);
   }
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
