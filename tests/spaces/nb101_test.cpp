@@ -157,6 +157,38 @@ TEST(Nb101Space, ComplexityMatchesSuiteZeroOnAll500) {
   EXPECT_EQ(params_equal, checked);
 }
 
+// GenNAS-Zero's 2,500 NB101 modules (already pruned, 2 to 7 vertices): every one is a valid
+// architecture whose canonical string is itself, with analytic counts in NB101's range.
+TEST(Nb101Space, GennasZeroModulesRoundTrip) {
+  const auto root = mirror();
+  const auto path = root / "gennas-zero/nb101/nasbench1_2500.json";
+  if (root.empty() || !std::filesystem::exists(path)) GTEST_SKIP() << "no mirror: " << path;
+  std::ifstream file(path);
+  const auto json = nlohmann::json::parse(file);
+  const auto space = make_search_space("nb101");
+  const TaskInfo task = test::cifar_task();
+  std::size_t count = 0;
+  for (const auto& row : json) {
+    const auto& matrix = row.at(0).at(0);
+    const auto& ops = row.at(0).at(1);
+    std::string arch;
+    for (const auto& matrix_row : matrix) {
+      for (const auto& bit : matrix_row) arch += bit.get<int>() ? '1' : '0';
+    }
+    for (std::size_t v = 0; v < ops.size(); ++v) {
+      arch += (v == 0 ? "|" : ",") + ops[v].get<std::string>();
+    }
+    ASSERT_EQ(space->canonical(arch), arch);
+    const Complexity complexity = space->complexity(arch, task);
+    // NB101's smallest and largest networks: 227,274 (exhaustive search over max-pool-only
+    // graphs) and 49,979,274 (a full-width 3x3 chain with three input projections).
+    EXPECT_GE(complexity.params, 227274) << arch;
+    EXPECT_LE(complexity.params, 49979274) << arch;
+    ++count;
+  }
+  EXPECT_EQ(count, 2500u);
+}
+
 TEST(Nb101Space, TapsSeeEveryLayerAndModule) {
   const auto space = make_search_space("nb101");
   auto network = space->build(kTruncating, test::cifar_task(10, 16));
