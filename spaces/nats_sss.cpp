@@ -11,7 +11,8 @@
 //
 // Architecture string: "C1:C2:C3:C4:C5", each Ci in {8, 16, ..., 64}. Official index =
 // mixed radix over the five positions (Ci / 8 - 1 is the digit), the last position fastest:
-// index 0 = 8:8:8:8:8, 11 = 8:8:8:16:32, 284 = 8:8:40:32:40, 32767 = 64:64:64:64:64.
+// index 0 = 8:8:8:8:8, 11 = 8:8:8:16:32, 284 = 8:8:40:32:40, 32767 = 64:64:64:64:64 (checked
+// against all 32,768 `meta_archs` of the official meta file).
 //
 // Network (DynamicShapeTinyNet with 5 channels, so N = 1 cell per stage): stem Conv3x3
 // (3 -> C1, no bias) + BN; InferCell(C1 -> C1); ResNetBasicblock(C1 -> C2, stride 2);
