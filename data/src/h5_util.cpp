@@ -103,7 +103,14 @@ void write_atomically(const fs::path& path, const std::function<void(H5::H5File&
   try {
     if (!path.parent_path().empty()) fs::create_directories(path.parent_path());
     {
-      H5::H5File file(temporary.string(), H5F_ACC_TRUNC);
+      // The JSON headers are root attributes and may pass HDF5's 64 KiB limit for compact
+      // attributes (a table's provenance lists every source): store attributes densely, which
+      // needs the HDF5 1.8 file format. Pinned bounds keep the bytes reproducible.
+      H5::FileCreatPropList create;
+      H5Pset_attr_phase_change(create.getId(), 0, 0);
+      H5::FileAccPropList access;
+      H5Pset_libver_bounds(access.getId(), H5F_LIBVER_V18, H5F_LIBVER_V18);
+      H5::H5File file(temporary.string(), H5F_ACC_TRUNC, create, access);
       fill(file);
       file.flush(H5F_SCOPE_GLOBAL);
     }

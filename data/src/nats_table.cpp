@@ -145,15 +145,30 @@ void add_metric(TaskTable& task, const std::string& name, std::vector<double> va
   task.metric_descriptions[name] = description;
 }
 
+/// The sample files given to the converter, as provenance sources (name and sha256).
+nlohmann::json sample_sources(const std::map<std::string, fs::path>& files) {
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& [name, path] : files) {
+    if (arch_file_index(name) >= 0 || name == "meta.pickle.pbz2") {
+      sources.push_back({{"name", name}, {"sha256", sha256_file(path)}});
+    }
+  }
+  return sources;
+}
+
 BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, fs::path>& files) {
+  // The official folder when present; otherwise the official sample files the manifest fetches
+  // into <data_root>/raw/<benchmark>/, which then has the same layout (meta + arch files).
   const auto found = files.find(spec.folder);
-  if (found == files.end()) {
+  const auto sample_meta = files.find("meta.pickle.pbz2");
+  if (found == files.end() && sample_meta == files.end()) {
     throw Error(std::string(spec.benchmark) + " conversion needs the official folder '" +
                 spec.folder + "' (extract " + spec.folder +
                 ".tar from the NATS-Bench Google Drive into <data_root>/raw/" + spec.benchmark +
-                "/), which was not given");
+                "/) or the official sample files of its manifest, and neither was given");
   }
-  const fs::path folder = found->second;
+  const bool official = found != files.end();
+  const fs::path folder = official ? found->second : sample_meta->second.parent_path();
   const fs::path meta_path = folder / "meta.pickle.pbz2";
   const std::string meta_bytes = read_file(meta_path);
   const std::string meta_pickle = bz2_decompress(meta_bytes, meta_path.string());
@@ -297,10 +312,13 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
   if (!complete) {
     for (const auto& entry : arch_files) evaluated.push_back(entry.first);
   }
+  // Every input the converter was given (fetch's up-to-date check compares them all).
+  nlohmann::json sources = sample_sources(files);
+  if (official) sources.push_back({{"name", spec.folder}, {"sha256", sha256_hex(listing)}});
   table.provenance = {
       {"converter", std::string(spec.benchmark) + " official -simple folder"},
       {"converter_version", kNatsConverterVersion},
-      {"sources", {{{"name", spec.folder}, {"sha256", sha256_hex(listing)}}}},
+      {"sources", sources},
       {"source_digest",
        "sha256 of the lines '<file> <sha256>' (meta.pickle.pbz2, then the arch "
        "files in index order)"},

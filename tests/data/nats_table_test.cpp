@@ -116,6 +116,26 @@ TEST(NatsTable, SizeSamples) {
                         32.76666660054525, 33.33333323160807, 144834, 21827994, 149344, 5461816});
 }
 
+TEST(NatsTable, SampleFilesFetchedByTheManifestGiveTheSameTable) {
+  // Without the official folder, `zcbench fetch` puts the official sample files of the manifest
+  // side by side in <data_root>/raw/nats-sss/; the converter reads that folder.
+  ZCB_REQUIRE_MIRROR(mirror);
+  const std::filesystem::path folder = mirror / kSamples / kNatsSssFolder;
+  if (!std::filesystem::exists(folder)) GTEST_SKIP() << "no NATS samples";
+  std::map<std::string, std::filesystem::path> files;
+  for (const char* name :
+       {"meta.pickle.pbz2", "000000.pickle.pbz2", "000011.pickle.pbz2", "000284.pickle.pbz2"}) {
+    files[name] = folder / name;
+  }
+  const BenchmarkTable table = convert_benchmark("nats-sss", files);
+  const BenchmarkTable official = convert_benchmark("nats-sss", folder_map(mirror, kNatsSssFolder));
+  EXPECT_EQ(table.arch_strings, official.arch_strings);
+  expect_golden(table, {284, 89.51, 86.79599999511719, 62.70000004882812, 62.77999999389648,
+                        32.76666660054525, 33.33333323160807, 144834, 21827994, 149344, 5461816});
+  EXPECT_FALSE(table.provenance.at("complete").get<bool>());
+  EXPECT_EQ(table.provenance.at("sources").size(), 4u);
+}
+
 std::string bzip2(const std::string& data) {
   unsigned int length = static_cast<unsigned int>(data.size() + data.size() / 100 + 600);
   std::string out(length, '\0');

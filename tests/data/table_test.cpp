@@ -106,6 +106,16 @@ TEST(Table, OfficialIndexColumnIsOptional) {
               HasSubstr("3 arch strings but 2 official indexes"));
 }
 
+TEST(Table, ProvenanceLargerThanACompactAttribute) {
+  // HDF5 keeps attributes compact up to 64 KiB; a table listing many sources passes that
+  // (the suite-zero TransNAS micro table did).
+  testing::TempDir dir;
+  BenchmarkTable table = toy_table();
+  table.provenance["notes"] = std::string(200000, 'x');
+  write_table(table, dir.path() / "big.h5");
+  EXPECT_EQ(read_table(dir.path() / "big.h5").provenance, table.provenance);
+}
+
 TEST(Table, WritesAreByteReproducible) {
   testing::TempDir dir;
   write_table(toy_table(), dir.path() / "a.h5");
