@@ -38,6 +38,7 @@ constexpr Entry kConverters[] = {
     {"nds-resnext-b-in", [](const Files& f) { return convert_nds("nds-resnext-b-in", f); }},
     {"nds-vanilla-lr-wd-in", [](const Files& f) { return convert_nds("nds-vanilla-lr-wd-in", f); }},
     {"nds-vanilla-reruns", [](const Files& f) { return convert_nds("nds-vanilla-reruns", f); }},
+    {"suite-zero-nb101", &convert_suite_zero_nb101},
     {"suite-zero-nb201", &convert_suite_zero_nb201},
     {"suite-zero-transnas-macro", &convert_suite_zero_transnas_macro},
     {"suite-zero-transnas-micro", &convert_suite_zero_transnas_micro},

@@ -85,4 +85,20 @@ std::string transnas_macro_string_from_naslib(std::string_view tuple, const std:
   return "64-" + text + "-basic";
 }
 
+Nb101Spec nb101_spec_from_naslib(std::string_view tuple, const std::string& context) {
+  static const char* const kOps[] = {"input", "output", "maxpool3x3", "conv1x1-bn-relu",
+                                     "conv3x3-bn-relu"};
+  constexpr std::size_t kBits = kNb101MaxVertices * kNb101MaxVertices;
+  const std::vector<int> values =
+      checked(tuple, context, kBits + kNb101MaxVertices, kBits + kNb101MaxVertices, 0, 4,
+              "a NASLib NB101 tuple (49 adjacency bits + 7 op ids 0..4)");
+  const std::vector<int> matrix(values.begin(), values.begin() + kBits);
+  for (int bit : matrix) {
+    if (bit > 1) throw Error(context + ": " + quoted(tuple) + " has an adjacency entry above 1");
+  }
+  std::vector<std::string> ops;
+  for (std::size_t i = kBits; i < values.size(); ++i) ops.emplace_back(kOps[values[i]]);
+  return make_nb101_spec(matrix, ops, context + " (" + quoted(tuple) + ")");
+}
+
 }  // namespace zcb::data

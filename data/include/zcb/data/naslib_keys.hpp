@@ -10,11 +10,16 @@
 /// - TransNAS micro: `(a, b, c, d, e, f)` with TNB op digits 0..3 -> `64-41414-a_bc_def`.
 /// - TransNAS macro: 4 to 6 module codes 1..4, possibly padded with trailing zeros ->
 ///   `64-<codes>-basic`.
+/// - NB101 (`naslib/search_spaces/nasbench101/conversions.py` convert_spec_to_tuple): the 7x7
+///   adjacency flattened row-major (49 bits), then 7 op ids over `[input, output, maxpool3x3,
+///   conv1x1-bn-relu, conv3x3-bn-relu]`; smaller graphs are padded with unconnected vertices.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "zcb/data/nb101.hpp"
 
 namespace zcb::data {
 
@@ -32,5 +37,10 @@ std::string transnas_micro_string_from_naslib(std::string_view tuple, const std:
 
 /// TransNAS-Bench-101 macro string of a NASLib macro tuple (4 to 6 codes 1..4, then zeros).
 std::string transnas_macro_string_from_naslib(std::string_view tuple, const std::string& context);
+
+/// NB101 module of a NASLib NB101 tuple (49 adjacency bits + 7 op ids 0..4), not pruned yet
+/// (apply prune_nb101() before hashing). Throws zcb::Error (with @p context) on another length,
+/// a bit other than 0/1, an op id outside 0..4, or a graph make_nb101_spec() rejects.
+Nb101Spec nb101_spec_from_naslib(std::string_view tuple, const std::string& context);
 
 }  // namespace zcb::data

