@@ -12,15 +12,16 @@
 #include "plan.hpp"
 #include "score_stage.hpp"
 #include "zcb/data/convert.hpp"
-#include "zcb/data/nats_table.hpp"
 #include "zcb/data/fetch.hpp"
 #include "zcb/data/fetch_progress.hpp"
 #include "zcb/data/manifest.hpp"
+#include "zcb/data/nats_table.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/error.hpp"
 #include "zcb/results/composite.hpp"
 #include "zcb/results/json_file.hpp"
+#include "zcb/results/reference_agreement.hpp"
 #include "zcb/results/score_file.hpp"
 #include "zcb/results/task_stats.hpp"
 #include "zcb/search_space.hpp"
@@ -94,8 +95,13 @@ std::vector<std::string> benchmarks_of(const RunConfig& config) {
   std::vector<std::string> benchmarks;
   for (const SpaceRun& run : config.runs) {
     const std::string benchmark = make_search_space(run.space)->benchmark();
-    if (std::find(benchmarks.begin(), benchmarks.end(), benchmark) == benchmarks.end()) {
-      benchmarks.push_back(benchmark);
+    // The space's table, then NAS-Bench-Suite-Zero's scores for it when they exist (the stats
+    // stage compares our scores with them, results/reference_agreement.hpp).
+    for (const std::string& name : {benchmark, suite_zero_benchmark_for(benchmark)}) {
+      if (!name.empty() &&
+          std::find(benchmarks.begin(), benchmarks.end(), name) == benchmarks.end()) {
+        benchmarks.push_back(name);
+      }
     }
   }
   return benchmarks;
@@ -208,6 +214,16 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
         input.proxies.push_back(compute_composite(definition, components));
       }
       nlohmann::json document = compute_task_stats(input);
+      // Agreement with NAS-Bench-Suite-Zero's precomputed scores, per proxy, where it has them.
+      const std::string reference = suite_zero_benchmark_for(table.benchmark);
+      const fs::path reference_path = table_path(paths.data_root, reference);
+      if (!reference.empty() && fs::exists(reference_path)) {
+        const BenchmarkTable reference_table = read_table(reference_path);
+        for (std::size_t i = 0; i < input.proxies.size(); ++i) {
+          document["proxies"][i]["reference"] = suite_zero_agreement(
+              input.proxies[i], reference_table, table, task_name, input.bootstrap);
+        }
+      }
       if (task.metric_descriptions.count(metric) != 0) {
         document["ground_truth_description"] = task.metric_descriptions.at(metric);
       }
