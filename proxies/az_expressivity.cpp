@@ -4,14 +4,18 @@
 // CVPR 2024.
 // Reference code: cvlab-yonsei/AZ-NAS `NB201/ZeroShotProxy/compute_az_nas_score.py`
 // (compute_nas_score, the expressivity block), features from the model's
-// `extract_cell_features`.
-// Formula: Kaiming-normal fan-in re-initialisation, one train-mode forward of one real batch
-// (64 images). For every cell feature map f_l (B, C, H, W): X = f_l as (B*H*W, C), centred per
-// channel; Sigma = X^T X / (B*H*W); s = eigvalsh(Sigma); p = s / sum(s);
-// E_l = -sum p log(p + 1e-8). S = sum_l E_l. Sign: higher is better.
+// `extract_cell_features`; inputs as `NB201/tss_general.ipynb` runs it.
+// Formula: Kaiming-normal fan-in re-initialisation, one train-mode forward of a Gaussian batch
+// (64 x 3 x H x W, drawn from torch's RNG after the weights: az_nas is not among the
+// notebook's real-input metrics). For every cell feature map f_l (B, C, H, W): X = f_l as
+// (B*H*W, C), centred per channel; Sigma = X^T X / (B*H*W); s = eigvalsh(Sigma);
+// p = s / sum(s); E_l = -sum p log(p + 1e-8). S = sum_l E_l. Sign: higher is better.
 // Deviations: the features are the outputs of every cell/block (on_cell_output); the
 // reference's list also starts with the stem's output, which no tap exposes, so one term is
-// missing. Entropies are summed in double (numpy float64 in the reference, same).
+// missing. A rank-deficient covariance (e.g. cells of pools and skips) can give float32
+// eigenvalues slightly below 0 and then the log of a negative number: NaN, as in the
+// reference, whose info dict turns NaN into -inf; here it is returned as is (the harness
+// records non_finite; the AZ-NAS aggregate has to rank it last).
 #include "az_nas.hpp"
 
 namespace zcb {

@@ -4,11 +4,14 @@
 #include "zcb/error.hpp"
 
 namespace zcb::proxies::az_nas {
+namespace {
+constexpr std::int64_t kBatchSize = 64;  // the NB201 search loader's batch size
+}  // namespace
 
 ProxyRequirements requirements() {
   ProxyRequirements needs;
+  needs.needs_data = false;  // az_nas is not among tss_general.ipynb's real_input_metrics
   needs.needs_labels = false;
-  needs.batch_size = 64;  // the NB201 scripts' --batch_size
   return needs;
 }
 
@@ -22,7 +25,7 @@ const char* reference() {
 }
 
 std::vector<torch::Tensor> cell_features(Network& network, const ProxyContext& context) {
-  require_batch(context, false, "az_nas");
+  if (context.task == nullptr) throw Error("az_nas: the harness gave no task");
   {
     // model.apply(kaiming_normal_fanin_init): apply visits children before parents, which for
     // leaf layers is the same order as modules() pre-order.
@@ -40,11 +43,17 @@ std::vector<torch::Tensor> cell_features(Network& network, const ProxyContext& c
       }
     }
   }
+  // tss_general.ipynb passes trainloader=None for az_nas, so compute_nas_score draws
+  // torch.randn(batch_size, 3, resolution, resolution) after the initialisation, with the
+  // loader's batch size (64).
+  const torch::Tensor inputs =
+      torch::randn({kBatchSize, context.task->channels, context.task->height, context.task->width},
+                   torch::TensorOptions().dtype(torch::kFloat32).device(context.device));
   std::vector<torch::Tensor> features;
   network.hooks().on_cell_output = [&features](const torch::Tensor& output) {
     features.push_back(output);
   };
-  network.forward_features(context.inputs);
+  network.forward_features(inputs);
   network.hooks().on_cell_output = nullptr;
   if (features.size() < 2) {
     throw UnsupportedError("az_nas: the network reports " + std::to_string(features.size()) +

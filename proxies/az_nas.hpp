@@ -18,10 +18,10 @@ const char* paper();
 const char* reference();
 
 /// init_model(model, 'kaiming_norm_fanin') (weights ~ Kaiming normal, fan-in, ReLU gain; biases
-/// 0; batch-norm gamma 1, beta 0; draws from torch's RNG), then one train-mode forward of the
-/// context batch; returns the output of every cell/block (on_cell_output), still attached to
-/// the autograd graph, in forward order. Throws UnsupportedError when the network reports
-/// fewer than two cells.
+/// 0; batch-norm gamma 1, beta 0; draws from torch's RNG), then one train-mode forward of a
+/// Gaussian batch (64 x C x H x W of the task, drawn after the weights); returns the output of
+/// every cell/block (on_cell_output), still attached to the autograd graph, in forward order.
+/// Throws UnsupportedError when the network reports fewer than two cells.
 std::vector<torch::Tensor> cell_features(Network& network, const ProxyContext& context);
 
 /// Expressivity of each feature map: the entropy -sum p log(p + 1e-8) of the normalised

@@ -14,7 +14,7 @@
 // Deviations: the stem -> first-cell pair is missing (no tap exposes the stem's output). When
 // f_out does not depend on f_in (a cell whose output node has only 'none' inputs, skipped
 // here), g_in is taken as zeros, which is what the reference's x * 0 gives (-999998 for the
-// pair). Pixel-unshuffle is written as a reshape/permute (torch::pixel_unshuffle, same layout).
+// pair). torch::pixel_unshuffle is nn.PixelUnshuffle's function.
 #include <limits>
 
 #include "az_nas.hpp"

@@ -7,7 +7,8 @@
 // Formula (zico, the code): the batch is split into two halves B1, B2 (first N/2, rest); the
 // network (train mode, default init) runs forward + mean cross-entropy + backward on B1, the
 // weight gradient G1 of every Conv2d/Linear is recorded, then the same on B2 WITHOUT zeroing
-// the gradients in between (the reference never calls zero_grad), so the second record is
+// the gradients in between (getzico in SLDGroup/ZiCo at bbabe28 and NASLib's copy call no
+// zero_grad between batches), so the second record is
 // G2' = G1 + G(B2). Per weight element: mean|g| and std(g) over the two records, numpy's
 // np.std (population, ddof = 0, i.e. |G1 - G2'| / 2). Per layer: s_l = sum over the elements
 // with nonzero std of mean|g| / std(g); S = sum over layers with s_l != 0 of log(s_l).
@@ -19,8 +20,8 @@
 // Deviations: ratios are computed and summed in float64 (the reference sums float32 numpy
 // arrays); this changes the last float32 bits only. A layer whose weight received no
 // gradient at all (skipped dead path) has all-zero gradients in the reference, hence zero std
-// everywhere and no term: it is skipped the same way here. The harness seeds nothing
-// proxy-specific; the split is deterministic.
+// everywhere and no term: it is skipped the same way here. Batch 128, i.e. two halves of 64
+// (the paper's ablation finds batch 64 sufficient; its scripts use two loader batches of 128).
 #include <cmath>
 #include <vector>
 
@@ -35,7 +36,11 @@ class ZicoProxy : public Proxy {
   explicit ZicoProxy(bool paper_form) : paper_form_(paper_form) {}
   std::string name() const override { return paper_form_ ? "zico_paper" : "zico"; }
   int version() const override { return 1; }
-  ProxyRequirements requirements() const override { return {}; }
+  ProxyRequirements requirements() const override {
+    ProxyRequirements needs;
+    needs.batch_size = 128;  // two halves of 64
+    return needs;
+  }
   ProxyInfo info() const override {
     const std::string paper =
         "Li et al., ZiCo: Zero-shot NAS via Inverse Coefficient of Variation on Gradients, "

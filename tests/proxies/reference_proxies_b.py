@@ -161,9 +161,11 @@ def kaiming_fanin(m):
         nn.init.zeros_(m.bias)
 
 
-def az_nas(net, x):
+def az_nas(net, resolution=8, batch_size=64):
     net.train()
     net.apply(kaiming_fanin)
+    # tss_general.ipynb scores az_nas on random inputs (trainloader=None).
+    x = torch.randn(size=[batch_size, 3, resolution, resolution])
     feats = net.cells(x)
     for f in feats:
         f.retain_grad()
@@ -226,5 +228,5 @@ if __name__ == "__main__":
     print("swap %.17g" % swap(build(), x))
     print("meco %.17g" % meco(build(), x))
     print("gradsign %.17g" % gradsign(build(), x, y))
-    for key, value in az_nas(build(), x).items():
+    for key, value in az_nas(build()).items():
         print("az_%s %.17g" % (key, value))
