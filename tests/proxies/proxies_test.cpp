@@ -81,7 +81,13 @@ TEST_F(ProxyTest, JacobCovEigvalshMatchesNumpyEig) {
 TEST_F(ProxyTest, Naswot) { EXPECT_NEAR(score("naswot"), 46.340785980409493, 1e-9); }
 
 TEST_F(ProxyTest, SameInputsSameBits) {
-  for (const std::string& name : proxy_names()) EXPECT_EQ(score(name), score(name)) << name;
+  for (const std::string& name : proxy_names()) {
+    try {
+      EXPECT_EQ(score(name), score(name)) << name;
+    } catch (const UnsupportedError&) {
+      // This toy reports no cell outputs: cell-based proxies do not apply to it.
+    }
+  }
 }
 
 TEST_F(ProxyTest, DataProxiesRefuseAMissingBatch) {
@@ -103,7 +109,7 @@ TEST(ProxyRegistry, ListsTheSevenFoundationProxies) {
 
 TEST(ProxyRegistry, UnknownNameListsKnownOnes) {
   try {
-    make_proxy("zico");
+    make_proxy("no_such_proxy");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("known: params, flops"), std::string::npos);
