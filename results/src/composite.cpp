@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "zcb/error.hpp"
@@ -14,14 +15,6 @@ namespace {
 // in proxies/proxies.def.
 const std::vector<CompositeDefinition>& registry() {
   static const std::vector<CompositeDefinition> list = {
-      {"tenas",
-       1,
-       "Chen et al., Neural Architecture Search on ImageNet in Four GPU Hours: A Theoretically "
-       "Inspired Perspective (TE-NAS), ICLR 2021",
-       "VITA-Group/TENAS: prune_tenas.py (ranking by NTK condition number and linear regions)",
-       "sum of ranks of -kappa_NTK and #linear regions (higher is better)",
-       RankAggregation::kRankSum,
-       {{"tenas_ntk", false}, {"tenas_lr", true}}},
       {"az_nas",
        1,
        "Lee and Ham, AZ-NAS: Assembling Zero-Cost Proxies for Network Architecture Search, CVPR "
@@ -29,6 +22,7 @@ const std::vector<CompositeDefinition>& registry() {
        "cvlab-yonsei/AZ-NAS: rank aggregation of the four component proxies",
        "sum over expressivity, progressivity, trainability, complexity of log(rank / n)",
        RankAggregation::kLogRankSum,
+       /*non_finite_ranks_last=*/true,
        {{"az_expressivity", true},
         {"az_progressivity", true},
         {"az_trainability", true},
@@ -97,7 +91,9 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
     // Missing in a component: the composite has no row either (counted as missing).
     if (std::count(slots.begin(), slots.end(), nullptr) > 0) continue;
     for (std::size_t c = 0; c < slots.size() && ok; ++c) {
-      if (slots[c]->status != RowStatus::kOk) {
+      const bool ranked_last = definition.non_finite_ranks_last &&
+                               slots[c]->status == RowStatus::kNonFinite;
+      if (slots[c]->status != RowStatus::kOk && !ranked_last) {
         ok = false;
         row.status = slots[c]->status;
         row.message = components[c].name + ": " + slots[c]->message;
@@ -113,7 +109,14 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
     std::vector<double> oriented(scored.size());
     for (std::size_t i = 0; i < scored.size(); ++i) {
       const double value = rows.at(scored[i])[c]->score;
-      oriented[i] = definition.components[c].higher_is_better ? value : -value;
+      // The reference turns NaN into -inf before ranking and infinities keep their side; the
+      // extreme finite doubles stand for them, so the ranks are the same.
+      const double worst = std::numeric_limits<double>::lowest();
+      const double best = std::numeric_limits<double>::max();
+      double directed = definition.components[c].higher_is_better ? value : -value;
+      if (std::isnan(value)) directed = worst;
+      if (std::isinf(directed)) directed = directed > 0 ? best : worst;
+      oriented[i] = directed;
     }
     if (scored.empty()) break;  // average_ranks needs at least one value
     const std::vector<double> ranks = average_ranks(oriented);

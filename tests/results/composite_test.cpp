@@ -19,13 +19,21 @@ ProxyResult component(const std::string& name, const std::vector<double>& scores
   return result;
 }
 
-TEST(Composite, TenasSumsRanksWithTiesAveraged) {
-  // NTK condition number: lower is better; linear regions: higher is better.
+CompositeDefinition rank_sum() {
+  // TE-NAS's form: NTK condition number (lower is better) and linear regions (higher).
+  CompositeDefinition definition;
+  definition.name = "rank_sum";
+  definition.aggregation = RankAggregation::kRankSum;
+  definition.components = {{"tenas_ntk", false}, {"tenas_lr", true}};
+  return definition;
+}
+
+TEST(Composite, RankSumWithTiesAveraged) {
   ProxyResult ntk = component("tenas_ntk", {3, 1, 2, 2, 5, 9});
   ProxyResult regions = component("tenas_lr", {10, 30, 20, 40, 50, 60});
   ntk.rows[5].status = RowStatus::kNonFinite;  // arch 5 is left out of the ranking
   ntk.rows[5].message = "inf";
-  const ProxyResult out = compute_composite(composite_definition("tenas"), {ntk, regions});
+  const ProxyResult out = compute_composite(rank_sum(), {ntk, regions});
   ASSERT_EQ(out.rows.size(), 6u);
   // rankdata(-ntk[:5]) = [2, 5, 3.5, 3.5, 1]; rankdata(lr[:5]) = [1, 3, 2, 4, 5]
   const std::vector<double> expected = {3, 8, 5.5, 7.5, 6};
@@ -52,21 +60,33 @@ TEST(Composite, AzNasSumsLogRanks) {
   EXPECT_DOUBLE_EQ(out.rows[2].score, h + l + h + m);
 }
 
+TEST(Composite, AzNasRanksNonFiniteComponentsLast) {
+  // AZ-NAS's code turns NaN into -inf before ranking: the architecture keeps a score.
+  ProxyResult trainability = component("az_trainability", {5, std::nan(""), 6});
+  trainability.rows[1].status = RowStatus::kNonFinite;
+  const ProxyResult out = compute_composite(
+      composite_definition("az_nas"),
+      {component("az_expressivity", {1, 2, 3}), component("az_progressivity", {3, 2, 1}),
+       trainability, component("az_complexity", {0.1, 0.3, 0.2})});
+  ASSERT_EQ(out.rows[1].status, RowStatus::kOk);
+  // trainability ranks: [2, 1, 3]
+  EXPECT_DOUBLE_EQ(out.rows[1].score,
+                   std::log(2.0 / 3) + std::log(2.0 / 3) + std::log(1.0 / 3) + std::log(1.0));
+}
+
 TEST(Composite, MissingComponentRowMeansNoRow) {
   ProxyResult ntk = component("tenas_ntk", {1, 2, 3});
   ntk.rows.pop_back();
-  const ProxyResult out =
-      compute_composite(composite_definition("tenas"), {ntk, component("tenas_lr", {1, 2, 3})});
+  const ProxyResult out = compute_composite(rank_sum(), {ntk, component("tenas_lr", {1, 2, 3})});
   EXPECT_EQ(out.rows.size(), 2u);
 }
 
 TEST(Composite, BadInputIsAClearError) {
   EXPECT_THROW(composite_definition("nope"), Error);
-  EXPECT_THROW(compute_composite(composite_definition("tenas"), {component("tenas_ntk", {1})}),
-               Error);
-  EXPECT_THROW(compute_composite(composite_definition("tenas"),
-                                 {component("tenas_lr", {1}), component("tenas_ntk", {1})}),
-               Error);
+  EXPECT_THROW(compute_composite(rank_sum(), {component("tenas_ntk", {1})}), Error);
+  EXPECT_THROW(
+      compute_composite(rank_sum(), {component("tenas_lr", {1}), component("tenas_ntk", {1})}),
+      Error);
   EXPECT_TRUE(is_composite("az_nas"));
   EXPECT_FALSE(is_composite("synflow"));
 }

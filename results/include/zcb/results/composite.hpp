@@ -14,7 +14,7 @@ namespace zcb {
 
 /// How component ranks are combined into one score (higher is always better).
 enum class RankAggregation {
-  /// sum_i rank_i: TE-NAS's combined ranking (its code sums the two rankings).
+  /// sum_i rank_i (TE-NAS's combined ranking sums two rankings).
   kRankSum,
   /// sum_i log(rank_i / n): AZ-NAS's aggregate (`np.log(stats.rankdata(x) / n)` per component).
   kLogRankSum,
@@ -34,6 +34,9 @@ struct CompositeDefinition {
   std::string reference;
   std::string summary;
   RankAggregation aggregation = RankAggregation::kRankSum;
+  /// true: a component's non-finite score ranks last (NaN as -inf, as AZ-NAS's code does)
+  /// instead of leaving the architecture without a composite score.
+  bool non_finite_ranks_last = false;
   std::vector<CompositeComponent> components;
 };
 
