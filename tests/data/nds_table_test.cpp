@@ -201,6 +201,29 @@ TEST(NdsCifarConvert, MissingArchiveSaysWhereToPutIt) {
   EXPECT_FALSE(benchmark_status(manifest, dir.path(), false).convertible());
 }
 
+// Real records: the mirror's DARTS_in.json packed into a zip as DARTS.json must give the same
+// rows, arch strings and values as the single-file converter (only the task differs).
+TEST(NdsCifarConvert, RealRecordsThroughTheArchive) {
+  ZCB_REQUIRE_MIRROR(mirror);
+  const auto files = mirror_files(mirror, "nds-darts-in");
+  testing::TempDir dir;
+  const fs::path zip = dir.path() / "data.zip";
+  testing::write_file(
+      zip,
+      build_zip({{"nds_data/DARTS.json", testing::read_file(files.at("DARTS_in.json")), true}}));
+  const BenchmarkTable direct = convert_benchmark("nds-darts-in", files);
+  const BenchmarkTable zipped = convert_benchmark("nds-darts-cifar", {{"data.zip", zip}});
+  ASSERT_EQ(zipped.size(), 121u);
+  EXPECT_EQ(zipped.arch_strings, direct.arch_strings);
+  EXPECT_EQ(zipped.params, direct.params);
+  EXPECT_EQ(zipped.flops, direct.flops);
+  for (const char* metric :
+       {"test_acc_last_ep", "test_acc_best_ep", "train_acc_last_ep", "hp_wd"}) {
+    EXPECT_EQ(zipped.task("cifar10").metric(metric), direct.task("imagenet").metric(metric))
+        << metric;
+  }
+}
+
 TEST(NdsTables, BestAccuracyPerSpace) {
   ZCB_REQUIRE_MIRROR(mirror);
   struct Expected {
