@@ -52,6 +52,29 @@ bool BenchmarkStatus::raw_complete() const {
   });
 }
 
+namespace {
+
+bool has_required_file(const BenchmarkStatus& status) {
+  return std::any_of(status.files.begin(), status.files.end(),
+                     [](const RawFileStatus& raw) { return raw.file.required; });
+}
+
+}  // namespace
+
+bool BenchmarkStatus::convertible() const { return not_convertible_reason().empty(); }
+
+std::string BenchmarkStatus::not_convertible_reason() const {
+  if (!table.has_converter) return benchmark + " has no converter (raw files only)";
+  if (has_required_file(*this)) return "";
+  std::string reason;
+  for (const RawFileStatus& raw : files) {
+    if (raw.state == RawFileStatus::State::kPresent) continue;
+    reason += (reason.empty() ? "" : "; ") + raw.file.name + " not present at " +
+              raw.path.string() + " (get: " + how_to_get_line(benchmark, raw) + ")";
+  }
+  return reason;
+}
+
 BenchmarkStatus benchmark_status(const Manifest& manifest, const fs::path& data_root,
                                  bool has_converter) {
   BenchmarkStatus status;
@@ -125,6 +148,10 @@ std::string format_benchmark_status(const BenchmarkStatus& status) {
   const TableStatus& table = status.table;
   if (!table.has_converter) {
     text += "  table   none (raw files only)\n";
+  } else if (!table.installed && !status.convertible()) {
+    text += "  table   not installed: " + table.path.string() +
+            " (put the missing file below in place by hand, then zcbench convert " +
+            status.benchmark + ")\n";
   } else if (!table.installed) {
     text += "  table   not installed: " + table.path.string() + " (zcbench " +
             (status.raw_complete() ? std::string("convert ") : std::string("fetch ")) +

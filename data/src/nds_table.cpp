@@ -1,14 +1,18 @@
-// NDS tables from the sweep files of facebookresearch/nds data.zip (the small ImageNet `*_in`
-// and CIFAR-10 `*_reruns` files, unmodified copies kept in leeyeehoo/GenNAS-Zero). Reference
+// NDS tables from the sweep files of facebookresearch/nds data.zip: the small ImageNet `*_in`
+// and CIFAR-10 `*_reruns` files (unmodified copies kept in leeyeehoo/GenNAS-Zero) and the large
+// CIFAR-10 sweeps (`nds-*-cifar`), read straight from the official data.zip (members located as
+// NNI's nni/nas/benchmarks/nds/db_gen.py lists them: DARTS.json, ResNet_lr-wd.json, ...). Reference
 // loaders read: BayesWatch/nas-without-training nasspace.py (accuracy = 100 - last
 // test_ep_top1, top + mid for reruns) and the NDS notebooks; we follow the same record fields.
 #include "zcb/data/nds_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "converter_util.hpp"
 #include "zcb/data/python_json.hpp"
+#include "zcb/data/zip_archive.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -23,29 +27,54 @@ struct Setting {
   const char* space;    // NDS design space
   const char* variant;  // how the sweep was run
   bool imagenet;        // false: CIFAR-10
+  bool in_archive;      // true: `file` is a member of the official data.zip
 };
 
-// Sorted by benchmark name.
+constexpr const char* kArchive = "data.zip";
+constexpr const char* kArchiveUrl = "https://dl.fbaipublicfiles.com/nds/data.zip";
+
+// CIFAR-10 sweeps read from data.zip, then the single-file sweeps.
 const Setting kSettings[] = {
-    {"nds-amoeba-in", "Amoeba_in.json", "Amoeba", "standard sweep", true},
+    {"nds-amoeba-cifar", "Amoeba.json", "Amoeba", "standard sweep", false, true},
+    {"nds-darts-cifar", "DARTS.json", "DARTS", "standard sweep", false, true},
+    {"nds-darts-fix-w-d-cifar", "DARTS_fix-w-d.json", "DARTS", "fixed width and depth", false,
+     true},
+    {"nds-darts-lr-wd-cifar", "DARTS_lr-wd.json", "DARTS",
+     "learning rate and weight decay sampled per model (see hp_ columns)", false, true},
+    {"nds-enas-cifar", "ENAS.json", "ENAS", "standard sweep", false, true},
+    {"nds-enas-fix-w-d-cifar", "ENAS_fix-w-d.json", "ENAS", "fixed width and depth", false, true},
+    {"nds-nasnet-cifar", "NASNet.json", "NASNet", "standard sweep", false, true},
+    {"nds-pnas-cifar", "PNAS.json", "PNAS", "standard sweep", false, true},
+    {"nds-pnas-fix-w-d-cifar", "PNAS_fix-w-d.json", "PNAS", "fixed width and depth", false, true},
+    {"nds-resnet-cifar", "ResNet.json", "ResNet", "standard sweep", false, true},
+    {"nds-resnet-lr-wd-cifar", "ResNet_lr-wd.json", "ResNet",
+     "learning rate and weight decay sampled per model (see hp_ columns)", false, true},
+    {"nds-resnext-a-cifar", "ResNeXt-A.json", "ResNeXt-A", "standard sweep", false, true},
+    {"nds-resnext-b-cifar", "ResNeXt-B.json", "ResNeXt-B", "standard sweep", false, true},
+    {"nds-vanilla-cifar", "Vanilla.json", "Vanilla", "standard sweep", false, true},
+    {"nds-vanilla-lr-wd-cifar", "Vanilla_lr-wd.json", "Vanilla",
+     "learning rate and weight decay sampled per model (see hp_ columns)", false, true},
+    {"nds-amoeba-in", "Amoeba_in.json", "Amoeba", "standard sweep", true, false},
     {"nds-darts-fix-w-d-in", "DARTS_fix-w-d_in.json", "DARTS",
-     "fixed width and depth, 5 training epochs only", true},
-    {"nds-darts-in", "DARTS_in.json", "DARTS", "standard sweep", true},
+     "fixed width and depth, 5 training epochs only", true, false},
+    {"nds-darts-in", "DARTS_in.json", "DARTS", "standard sweep", true, false},
     {"nds-darts-lr-wd-in", "DARTS_lr-wd_in.json", "DARTS",
-     "learning rate and weight decay sampled per model (see hp_ columns)", true},
-    {"nds-enas-in", "ENAS_in.json", "ENAS", "standard sweep", true},
-    {"nds-nasnet-in", "NASNet_in.json", "NASNet", "standard sweep", true},
-    {"nds-pnas-in", "PNAS_in.json", "PNAS", "standard sweep", true},
+     "learning rate and weight decay sampled per model (see hp_ columns)", true, false},
+    {"nds-enas-in", "ENAS_in.json", "ENAS", "standard sweep", true, false},
+    {"nds-nasnet-in", "NASNet_in.json", "NASNet", "standard sweep", true, false},
+    {"nds-pnas-in", "PNAS_in.json", "PNAS", "standard sweep", true, false},
     {"nds-resnet-lr-wd-in", "ResNet_lr-wd_in.json", "ResNet",
-     "learning rate and weight decay sampled per model (see hp_ columns)", true},
+     "learning rate and weight decay sampled per model (see hp_ columns)", true, false},
     {"nds-resnet-reruns", "ResNet_reruns.json", "ResNet",
-     "two architectures (a top and a mid one) each trained 100 times with different seeds", false},
-    {"nds-resnext-a-in", "ResNeXt-A_in.json", "ResNeXt-A", "standard sweep", true},
-    {"nds-resnext-b-in", "ResNeXt-B_in.json", "ResNeXt-B", "standard sweep", true},
+     "two architectures (a top and a mid one) each trained 100 times with different seeds", false,
+     false},
+    {"nds-resnext-a-in", "ResNeXt-A_in.json", "ResNeXt-A", "standard sweep", true, false},
+    {"nds-resnext-b-in", "ResNeXt-B_in.json", "ResNeXt-B", "standard sweep", true, false},
     {"nds-vanilla-lr-wd-in", "Vanilla_lr-wd_in.json", "Vanilla",
-     "learning rate and weight decay sampled per model (see hp_ columns)", true},
+     "learning rate and weight decay sampled per model (see hp_ columns)", true, false},
     {"nds-vanilla-reruns", "Vanilla_reruns.json", "Vanilla",
-     "two architectures (a top and a mid one) each trained 100 times with different seeds", false},
+     "two architectures (a top and a mid one) each trained 100 times with different seeds", false,
+     false},
 };
 
 const Setting& setting_of(const std::string& benchmark) {
@@ -116,19 +145,67 @@ std::string arch_string(const json& net, bool cell, const std::string& where) {
   return net.dump();  // nlohmann::json keeps keys sorted: canonical, compact
 }
 
+// The member of data.zip holding sweep file @p file: `<file>` at the top or inside one folder
+// (NNI's NDS script unzips the archive and reads the folder nds_data/). Exactly one must match;
+// macOS `__MACOSX/` copies are skipped.
+std::string archive_member(const ZipArchive& archive, const std::string& file) {
+  std::vector<std::string> matches;
+  for (const ZipEntry& entry : archive.entries()) {
+    const std::string& name = entry.name;
+    if (name.rfind("__MACOSX/", 0) == 0) continue;
+    const std::size_t slash = name.find('/');
+    const bool top = name == file;
+    const bool in_folder = slash != std::string::npos && name.substr(slash + 1) == file;
+    if (top || in_folder) matches.push_back(name);
+  }
+  if (matches.size() == 1) return matches.front();
+  if (matches.empty()) {
+    throw Error(archive.source() + ": no member " + file + " (at the top or in one folder); " +
+                "this is not the official NDS data.zip: download it again");
+  }
+  std::string list;
+  for (const std::string& name : matches) list += (list.empty() ? "" : ", ") + name;
+  throw Error(archive.source() + ": " + std::to_string(matches.size()) + " members named " + file +
+              " (" + list + "); use the unmodified official NDS data.zip");
+}
+
 }  // namespace
 
 std::vector<std::string> nds_benchmarks() {
   std::vector<std::string> names;
   for (const Setting& setting : kSettings) names.emplace_back(setting.benchmark);
+  std::sort(names.begin(), names.end());
   return names;
 }
 
 BenchmarkTable convert_nds(const std::string& benchmark,
                            const std::map<std::string, fs::path>& files) {
   const Setting& setting = setting_of(benchmark);
-  const fs::path& path = detail::require_file(files, setting.file, benchmark, {setting.file});
-  const json document = parse_python_json(detail::read_text_file(path), path.string());
+  const std::string source_file = setting.in_archive ? kArchive : setting.file;
+  std::string source_name;  // names the JSON in every error: the file, or archive + member
+  std::string text;
+  std::string member;  // the data.zip member read, for in_archive settings
+  if (setting.in_archive) {
+    const auto it = files.find(kArchive);
+    if (it == files.end()) {
+      throw Error(benchmark + ": " + kArchive + " not present: download " + kArchiveUrl +
+                  " to <data_root>/raw/" + benchmark + "/" + kArchive +
+                  " (data root: --data-root, else ZCB_DATA_ROOT, else ./zcb-data); one copy "
+                  "serves every nds-*-cifar benchmark (hard-link or symlink it into each raw "
+                  "folder), then convert again");
+    }
+    const ZipArchive archive = ZipArchive::open(it->second);
+    member = archive_member(archive, setting.file);
+    source_name = archive.source() + " member " + member;
+    text = archive.read(member);
+  } else {
+    const fs::path& path = detail::require_file(files, setting.file, benchmark, {setting.file});
+    source_name = path.string();
+    text = detail::read_text_file(path);
+  }
+  const json document = parse_python_json(text, source_name);
+  text.clear();
+  text.shrink_to_fit();
   json records = json::array();
   if (document.is_array()) {
     records = document;
@@ -138,11 +215,11 @@ BenchmarkTable convert_nds(const std::string& benchmark,
       for (const json& record : document.at(part)) records.push_back(record);
     }
   } else {
-    throw Error(path.string() +
+    throw Error(source_name +
                 ": neither a list of NDS records nor {\"top\": [...], \"mid\": "
                 "[...]}; re-fetch the file");
   }
-  if (records.empty()) throw Error(path.string() + ": no records; re-fetch the file");
+  if (records.empty()) throw Error(source_name + ": no records; re-fetch the file");
 
   // Cell spaces (genotype + width + depth) vs AnyNet spaces (ResNet, ResNeXt, Vanilla).
   const std::string space = setting.space;
@@ -154,7 +231,7 @@ BenchmarkTable convert_nds(const std::string& benchmark,
   std::size_t nan_count = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& record = records[i];
-    const std::string where = path.string() + " record " + std::to_string(i);
+    const std::string where = source_name + " record " + std::to_string(i);
     table.arch_strings.push_back(arch_string(field(record, "net", where), cell, where));
     table.params.push_back(number(field(record, "params", where), where + " 'params'"));
     table.flops.push_back(number(field(record, "flops", where), where + " 'flops'"));
@@ -209,9 +286,11 @@ BenchmarkTable convert_nds(const std::string& benchmark,
   table.provenance = {
       {"converter", "nds sweep files"},
       {"converter_version", kNdsConverterVersion},
-      {"sources", detail::source_list(files, {setting.file})},
+      {"sources", detail::source_list(files, {source_file})},
       {"notes",
        {std::string("Rows are the records of ") + setting.file +
+            (member.empty() ? std::string()
+                            : " (member " + member + " of the official " + kArchive + ")") +
             (document.is_array() ? "" : " (top, then mid)") +
             "; the arch string is the canonical JSON of the record's net (sorted keys).",
         "Accuracies are 100 - the file's top-1 errors; " + std::to_string(nan_count) +

@@ -6,14 +6,18 @@
 #include <cmath>
 
 #include "test_util.hpp"
+#include "zcb/data/benchmark_status.hpp"
 #include "zcb/data/convert.hpp"
+#include "zcb/data/fetch.hpp"
 #include "zcb/data/manifest.hpp"
 #include "zcb/data/python_json.hpp"
+#include "zip_fixture.hpp"
 
 namespace zcb::data {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::build_zip;
 using ::testing::HasSubstr;
 
 std::map<std::string, fs::path> mirror_files(const fs::path& mirror, const std::string& bench) {
@@ -96,9 +100,128 @@ TEST(NdsConvert, SyntheticFileAndErrors) {
               HasSubstr("'net' has no 'genotype' (a cell space needs genotype, width and depth)"));
   EXPECT_THAT(error(R"([{"params": 1}])"), HasSubstr("record 0 has no 'net'"));
   EXPECT_THAT(testing::error_message([] { convert_nds("nds-nope", {}); }),
-              HasSubstr("no NDS benchmark 'nds-nope'; known: nds-amoeba-in"));
+              HasSubstr("no NDS benchmark 'nds-nope'; known: nds-amoeba-cifar, nds-amoeba-in"));
   EXPECT_THAT(testing::error_message([] { convert_nds("nds-darts-in", {}); }),
               HasSubstr("needs the file 'DARTS_in.json'"));
+}
+
+// A cell-space `net` in the form of the NDS files (structure of a real record, made-up values).
+const char* kCellNet =
+    R"({"aux": false, "depth": 8, "drop_prob": 0.0, "genotype": {"normal": [["sep_conv_3x3", 0],)"
+    R"( ["skip_connect", 1]], "normal_concat": [2], "reduce": [["max_pool_3x3", 0],)"
+    R"( ["dil_conv_5x5", 1]], "reduce_concat": [2]}, "width": 16})";
+
+TEST(NdsCifarConvert, ReadsTheSweepFromTheOfficialArchive) {
+  testing::TempDir dir;
+  const fs::path zip = dir.path() / "data.zip";
+  const std::string darts =
+      "[" + nds_record(kCellNet, "[50.0, 7.25]") + ", " + nds_record(kCellNet, "[60.0, NaN]") + "]";
+  // Official layout: every sweep file in one folder (NNI unzips it to nds_data/).
+  testing::write_file(
+      zip, build_zip({{"nds_data/", ""},
+                      {"nds_data/DARTS_in.json", "[]", true},
+                      {"nds_data/DARTS.json", darts, true},
+                      {"__MACOSX/nds_data/DARTS.json", "junk"},
+                      {"nds_data/ResNet.json", "[" + nds_record(kAnyNet, "[9.5]") + "]"}}));
+  const BenchmarkTable table = convert_benchmark("nds-darts-cifar", {{"data.zip", zip}});
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table.benchmark, "nds-darts-cifar");
+  EXPECT_EQ(table.arch_strings[0],
+            R"({"aux":false,"depth":8,"drop_prob":0.0,"genotype":{"normal":[["sep_conv_3x3",0],)"
+            R"(["skip_connect",1]],"normal_concat":[2],"reduce":[["max_pool_3x3",0],)"
+            R"(["dil_conv_5x5",1]],"reduce_concat":[2]},"width":16})");
+  const TaskTable& task = table.task("cifar10");
+  EXPECT_EQ(task.info.num_classes, 10);
+  EXPECT_EQ(task.info.height, 32);
+  EXPECT_EQ(task.info.default_metric, "test_acc_last_ep");
+  EXPECT_EQ(task.metric("test_acc_last_ep")[0], 92.75);
+  EXPECT_TRUE(std::isnan(task.metric("test_acc_last_ep")[1]));
+  EXPECT_EQ(task.metric("test_acc_best_ep")[1], 70.0);
+  EXPECT_EQ(task.metric("hp_epochs")[0], 2);
+  EXPECT_EQ(table.params[1], 100);
+  EXPECT_EQ(table.provenance.at("sources").at(0).at("name"), "data.zip");
+  EXPECT_THAT(table.provenance.at("notes").dump(),
+              HasSubstr("member nds_data/DARTS.json of the official data.zip"));
+  // The same archive serves the AnyNet sweeps; a member at the top level is found too.
+  EXPECT_EQ(convert_benchmark("nds-resnet-cifar", {{"data.zip", zip}})
+                .task("cifar10")
+                .metric("test_acc_last_ep")[0],
+            90.5);
+  const fs::path flat = dir.path() / "flat.zip";
+  testing::write_file(flat, build_zip({{"ENAS.json", "[" + nds_record(kCellNet, "[1.0]") + "]"}}));
+  EXPECT_EQ(convert_benchmark("nds-enas-cifar", {{"data.zip", flat}}).size(), 1u);
+
+  // Errors name the archive and member, and say what to do.
+  EXPECT_THAT(testing::error_message([&] {
+                convert_nds("nds-pnas-cifar", {{"data.zip", zip}});
+              }),
+              HasSubstr("no member PNAS.json (at the top or in one folder)"));
+  const fs::path twice = dir.path() / "twice.zip";
+  testing::write_file(twice, build_zip({{"a/PNAS.json", "[]"}, {"b/PNAS.json", "[]"}}));
+  EXPECT_THAT(testing::error_message([&] {
+                convert_nds("nds-pnas-cifar", {{"data.zip", twice}});
+              }),
+              HasSubstr("2 members named PNAS.json (a/PNAS.json, b/PNAS.json)"));
+  const fs::path bad = dir.path() / "bad.zip";
+  testing::write_file(
+      bad, build_zip({{"nds_data/NASNet.json", "[" + nds_record(kAnyNet, "[1.0]") + "]"}}));
+  EXPECT_THAT(testing::error_message([&] {
+                convert_nds("nds-nasnet-cifar", {{"data.zip", bad}});
+              }),
+              HasSubstr("bad.zip member nds_data/NASNet.json record 0 'net' has no 'genotype'"));
+  testing::write_file(bad, "not a zip");
+  EXPECT_THAT(testing::error_message([&] {
+                convert_nds("nds-nasnet-cifar", {{"data.zip", bad}});
+              }),
+              HasSubstr("bad.zip"));
+}
+
+TEST(NdsCifarConvert, MissingArchiveSaysWhereToPutIt) {
+  EXPECT_THAT(testing::error_message([] { convert_benchmark("nds-vanilla-cifar", {}); }),
+              HasSubstr("nds-vanilla-cifar: data.zip not present: download "
+                        "https://dl.fbaipublicfiles.com/nds/data.zip to "
+                        "<data_root>/raw/nds-vanilla-cifar/data.zip"));
+  // Fetch never downloads it (optional, no checksum), and a convert of every benchmark can
+  // tell that it cannot build the table.
+  const Manifest manifest = manifest_for("nds-vanilla-cifar");
+  ASSERT_EQ(manifest.files.size(), 1u);
+  EXPECT_FALSE(manifest.files[0].required);
+  EXPECT_EQ(manifest.files[0].urls.at(0), "https://dl.fbaipublicfiles.com/nds/data.zip");
+  testing::TempDir dir;
+  const BenchmarkStatus missing = benchmark_status(manifest, dir.path(), true);
+  EXPECT_FALSE(missing.convertible());
+  EXPECT_THAT(missing.not_convertible_reason(),
+              HasSubstr("data.zip not present at " +
+                        raw_file_path(dir.path(), "nds-vanilla-cifar", "data.zip").string()));
+  EXPECT_THAT(format_benchmark_status(missing), HasSubstr("put the missing file below in place"));
+  testing::write_file(raw_file_path(dir.path(), "nds-vanilla-cifar", "data.zip"), "zip");
+  EXPECT_TRUE(benchmark_status(manifest, dir.path(), true).convertible());
+  // A benchmark with required files stays convertible: convert fetches them.
+  EXPECT_TRUE(benchmark_status(manifest_for("nds-darts-in"), dir.path(), true).convertible());
+  EXPECT_FALSE(benchmark_status(manifest, dir.path(), false).convertible());
+}
+
+// Real records: the mirror's DARTS_in.json packed into a zip as DARTS.json must give the same
+// rows, arch strings and values as the single-file converter (only the task differs).
+TEST(NdsCifarConvert, RealRecordsThroughTheArchive) {
+  ZCB_REQUIRE_MIRROR(mirror);
+  const auto files = mirror_files(mirror, "nds-darts-in");
+  testing::TempDir dir;
+  const fs::path zip = dir.path() / "data.zip";
+  testing::write_file(
+      zip,
+      build_zip({{"nds_data/DARTS.json", testing::read_file(files.at("DARTS_in.json")), true}}));
+  const BenchmarkTable direct = convert_benchmark("nds-darts-in", files);
+  const BenchmarkTable zipped = convert_benchmark("nds-darts-cifar", {{"data.zip", zip}});
+  ASSERT_EQ(zipped.size(), 121u);
+  EXPECT_EQ(zipped.arch_strings, direct.arch_strings);
+  EXPECT_EQ(zipped.params, direct.params);
+  EXPECT_EQ(zipped.flops, direct.flops);
+  for (const char* metric :
+       {"test_acc_last_ep", "test_acc_best_ep", "train_acc_last_ep", "hp_wd"}) {
+    EXPECT_EQ(zipped.task("cifar10").metric(metric), direct.task("imagenet").metric(metric))
+        << metric;
+  }
 }
 
 TEST(NdsTables, BestAccuracyPerSpace) {
@@ -125,7 +248,12 @@ TEST(NdsTables, BestAccuracyPerSpace) {
       {"nds-vanilla-lr-wd-in", 500, 162, 62.594},
       {"nds-vanilla-reruns", 200, 85, 94.979998},
   };
-  ASSERT_EQ(nds_benchmarks().size(), std::size(expected));
+  // Every benchmark but the nds-*-cifar ones (their data.zip is not in the mirror).
+  std::size_t single_file = 0;
+  for (const std::string& name : nds_benchmarks()) {
+    single_file += name.size() < 6 || name.compare(name.size() - 6, 6, "-cifar") != 0;
+  }
+  ASSERT_EQ(single_file, std::size(expected));
   for (const Expected& e : expected) {
     const BenchmarkTable table = convert_benchmark(e.benchmark, mirror_files(mirror, e.benchmark));
     ASSERT_EQ(table.size(), e.rows) << e.benchmark;

@@ -46,6 +46,17 @@ struct BenchmarkStatus {
 
   /// Every required raw file is present with the right size.
   bool raw_complete() const;
+
+  /// Whether `zcbench convert` can build the table without a manual step: the benchmark has a
+  /// converter, and its manifest lists a required file (fetch gets required files, or fails
+  /// with a clear error) or every one of its optional files is present. False for a benchmark
+  /// whose only source is an optional official file that fetch never downloads and that is
+  /// missing (NDS data.zip, a NATS-Bench folder): a convert of every benchmark skips those.
+  bool convertible() const;
+
+  /// Why convertible() is false, on one line (each missing file, its path and how to get it);
+  /// empty when it is true.
+  std::string not_convertible_reason() const;
 };
 
 /// Status of @p manifest under @p data_root; @p has_converter says whether a table is expected.

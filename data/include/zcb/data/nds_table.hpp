@@ -2,6 +2,9 @@
 /// @brief Builds the NDS tables (Radosavovic et al., "On Network Design Spaces for Visual
 /// Recognition", ICCV 2019), one per published sweep file: `nds-<space>-<setting>`.
 ///
+/// The CIFAR-10 sweeps (`nds-<space>-cifar`) read their file (e.g. `DARTS.json`) as a member of
+/// the official `data.zip`, the only file of their manifest.
+///
 /// Row i = record i of the file (for `*_reruns` files: `top` then `mid`). The architecture
 /// string is the record's `net` object as canonical JSON (keys sorted, no spaces): a cell
 /// genotype with width and depth (Amoeba, DARTS, ENAS, NASNet, PNAS) or an AnyNet config
@@ -26,7 +29,9 @@ inline constexpr int kNdsConverterVersion = 1;
 std::vector<std::string> nds_benchmarks();
 
 /// Builds NDS benchmark @p benchmark (one of nds_benchmarks()) from @p files (name -> path, its
-/// manifest). Throws zcb::Error on an unknown benchmark, a missing file, malformed JSON, a
+/// manifest). Throws zcb::Error on an unknown benchmark, a missing file (for `nds-*-cifar`:
+/// "data.zip not present: download <url> to <path>"), a data.zip without exactly one member of
+/// the sweep's name, malformed JSON, a
 /// record without `net`, `params`, `flops`, `test_ep_top1` or `optim`, a `net` that is not of
 /// the space's form (cell genotype with width and depth, or AnyNet config), or an error outside [0,
 /// 100].
