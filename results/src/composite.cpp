@@ -91,8 +91,8 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
     // Missing in a component: the composite has no row either (counted as missing).
     if (std::count(slots.begin(), slots.end(), nullptr) > 0) continue;
     for (std::size_t c = 0; c < slots.size() && ok; ++c) {
-      const bool ranked_last = definition.non_finite_ranks_last &&
-                               slots[c]->status == RowStatus::kNonFinite;
+      const bool ranked_last =
+          definition.non_finite_ranks_last && slots[c]->status == RowStatus::kNonFinite;
       if (slots[c]->status != RowStatus::kOk && !ranked_last) {
         ok = false;
         row.status = slots[c]->status;
