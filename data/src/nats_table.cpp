@@ -10,6 +10,7 @@
 #include "zcb/data/bz2.hpp"
 #include "zcb/data/pickle.hpp"
 #include "zcb/data/sha256.hpp"
+#include "converter_util.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -125,24 +126,10 @@ std::int64_t arch_file_index(const std::string& name) {
   return index;
 }
 
-TaskTable make_task(const std::string& name, int num_classes, int side,
-                    const std::string& image_source, const std::string& description) {
-  TaskTable task;
-  task.info.name = name;
-  task.info.num_classes = num_classes;
-  task.info.channels = 3;
-  task.info.height = side;
-  task.info.width = side;
-  task.info.image_source = image_source;
-  task.description = description;
-  return task;
-}
-
-void add_metric(TaskTable& task, const std::string& name, std::vector<double> values,
-                const std::string& description) {
-  task.info.metrics.push_back(name);
-  task.metrics[name] = std::move(values);
-  task.metric_descriptions[name] = description;
+/// A square RGB task (NB201 / NATS-Bench inputs).
+TaskTable square_task(const std::string& name, int num_classes, int side,
+                      const std::string& image_source, const std::string& description) {
+  return detail::make_task(name, num_classes, 3, side, side, image_source, description);
 }
 
 /// The sample files given to the converter, as provenance sources (name and sha256).
@@ -269,15 +256,15 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
   const std::string test_name = "test_acc_" + epochs + "ep";
   const std::string valid_name = "valid_acc_" + epochs + "ep";
   TaskTable c10_task =
-      make_task("cifar10", 10, 32, "cifar10",
+      square_task("cifar10", 10, 32, "cifar10",
                 "CIFAR-10 (10 classes, 3x32x32). Data-dependent proxies see real CIFAR-10 training "
                 "images (image source cifar10).");
-  TaskTable c100_task = make_task(
+  TaskTable c100_task = square_task(
       "cifar100", 100, 32, "cifar10",
       "CIFAR-100 (100 classes, 3x32x32). No CIFAR-100 images are available to zcbench, so "
       "data-dependent proxies see CIFAR-10 training images (image source cifar10).");
   TaskTable in16_task =
-      make_task("ImageNet16-120", 120, 16, "imagenet16-120-approx",
+      square_task("ImageNet16-120", 120, 16, "imagenet16-120-approx",
                 "ImageNet16-120 (120 ImageNet classes at 3x16x16). Data-dependent proxies see an "
                 "approximation (image source imagenet16-120-approx).");
   const char* task_dataset[3] = {"cifar10", "cifar100", "ImageNet16-120"};
@@ -290,16 +277,16 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
   TaskTable* tasks[3] = {&c10_task, &c100_task, &in16_task};
   for (int t = 0; t < 3; ++t) {
     tasks[t]->info.default_metric = test_name;
-    add_metric(
+    detail::add_metric(
         *tasks[t], test_name, test[t],
         std::string("Test accuracy (%), ") + test_split[t] + ", " + how + ", " + spec.folder + ".");
-    add_metric(*tasks[t], valid_name, valid[t],
+    detail::add_metric(*tasks[t], valid_name, valid[t],
                std::string("Validation accuracy (%), ") + valid_split[t] + ", " + how + ", " +
                    spec.folder + ".");
-    add_metric(*tasks[t], "params", params[t],
+    detail::add_metric(*tasks[t], "params", params[t],
                std::string("Parameter count of the ") + task_dataset[t] +
                    " network (official 'params' in millions x 1e6), mean over seeds.");
-    add_metric(*tasks[t], "flops", flops[t],
+    detail::add_metric(*tasks[t], "flops", flops[t],
                std::string("FLOPs of the ") + task_dataset[t] +
                    " network (official 'flop' in millions x 1e6), mean over seeds.");
   }
