@@ -178,6 +178,9 @@ TEST(NatsSssProxies, EveryProxyGivesAFiniteScoreOnEveryTask) {
         const auto proxy = make_proxy(name);
         const double value =
             test::score_with_requirements(*proxy, *network, inputs, labels, *t, &complexity);
+        // EPE-NAS needs two images of a class: with 4 images of 120 classes every class term is
+        // undefined and the score is NaN, as in its reference code (NASLib clamps it to -1e8).
+        if (name == "epe_nas" && t->num_classes > 100) continue;
         EXPECT_TRUE(std::isfinite(value)) << name << " on " << arch << " " << t->name;
       }
     }
