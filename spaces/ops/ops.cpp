@@ -45,9 +45,10 @@ TappedConvTranspose2dImpl::TappedConvTranspose2dImpl(
       hooks_(std::move(hooks)) {}
 
 torch::Tensor TappedConvTranspose2dImpl::forward(const torch::Tensor& input) {
-  torch::Tensor output = conv_->forward(input);
-  if (hooks_->on_layer_output) hooks_->on_layer_output(output);
-  return output;
+  // Not reported to on_layer_output: that tap is "every Conv2d and Linear", as the reference
+  // proxies select layers (isinstance(m, nn.Conv2d) is false for ConvTranspose2d), and
+  // Network::layer_weights() leaves it out for the same reason.
+  return conv_->forward(input);
 }
 
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,

@@ -75,8 +75,9 @@ class TappedLeakyReLUImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TappedLeakyReLU);
 
-/// ConvTranspose2d that reports its output to NetworkHooks::on_layer_output (see TappedConv2d).
-/// Not listed by Network::layer_weights(), as PyTorch's ConvTranspose2d is not an nn.Conv2d.
+/// ConvTranspose2d of the decoders. Like PyTorch's (not an nn.Conv2d), it is neither reported to
+/// NetworkHooks::on_layer_output nor listed by Network::layer_weights(), so proxies select the
+/// same layers as their reference code.
 class TappedConvTranspose2dImpl : public torch::nn::Module {
  public:
   TappedConvTranspose2dImpl(const torch::nn::ConvTranspose2dOptions& options,
