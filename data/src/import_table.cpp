@@ -351,9 +351,8 @@ BenchmarkTable import_table_file(const fs::path& mapping_path) {
   json mapping;
   try {
     mapping = json::parse(detail::read_text_file(mapping_path));
-  } catch (const json::parse_error& e) {
-    throw Error(mapping_path.string() + ": not valid JSON (byte " + std::to_string(e.byte) +
-                "): " + e.what());
+  } catch (const json::exception& e) {  // syntax, or a number beyond double
+    throw Error(mapping_path.string() + ": not valid JSON: " + e.what());
   }
   try {
     return import_table(mapping, mapping_path.parent_path());

@@ -172,7 +172,7 @@ Manifest parse_manifest(const std::string& json_text, const std::string& source)
   json document;
   try {
     document = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw Error(source + ": invalid JSON (" + e.what() + ")");
   }
   Reader reader(document, source);

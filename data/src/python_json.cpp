@@ -50,9 +50,9 @@ nlohmann::json parse_python_json(std::string_view text, const std::string& sourc
   }
   try {
     return nlohmann::json::parse(standard);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(source + ": not valid JSON (byte " + std::to_string(e.byte) +
-                " after NaN/Infinity were read as null): " + e.what() +
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error for bad syntax, out_of_range for numbers beyond double (found by fuzzing).
+    throw Error(source + ": not valid JSON (after NaN/Infinity were read as null): " + e.what() +
                 "; the file is damaged or truncated: re-fetch it");
   }
 }

@@ -192,7 +192,7 @@ BenchmarkTable read_table(const fs::path& path) {
     ordered_json header;
     try {
       header = ordered_json::parse(h5::read_string_attribute(file, kAttribute));
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
       throw Error(corrupt(path, "the '" + std::string(kAttribute) + "' header is not valid JSON"));
     }
     const int version = header_value<int>(header, "schema_version", path, "");

@@ -31,7 +31,7 @@ class Reader {
     text << in.rdbuf();
     try {
       return json::parse(text.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       fail(std::string("not valid JSON (") + e.what() + ")");
     }
   }
