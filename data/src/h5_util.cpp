@@ -108,6 +108,7 @@ void write_atomically(const fs::path& path, const std::function<void(H5::H5File&
       // needs the HDF5 1.8 file format. Pinned bounds keep the bytes reproducible.
       H5::FileCreatPropList create;
       H5Pset_attr_phase_change(create.getId(), 0, 0);
+      H5Pset_obj_track_times(create.getId(), 0);  // the root group's header: no timestamps
       H5::FileAccPropList access;
       H5Pset_libver_bounds(access.getId(), H5F_LIBVER_V18, H5F_LIBVER_V18);
       H5::H5File file(temporary.string(), H5F_ACC_TRUNC, create, access);

@@ -20,13 +20,13 @@ const std::vector<CompositeDefinition>& registry() {
        "Lee and Ham, AZ-NAS: Assembling Zero-Cost Proxies for Network Architecture Search, CVPR "
        "2024",
        "cvlab-yonsei/AZ-NAS: rank aggregation of the four component proxies",
-       "sum over expressivity, progressivity, trainability, complexity of log(rank / n)",
+       "sum over expressivity, progressivity, trainability and FLOPs (complexity) of log(rank / n)",
        RankAggregation::kLogRankSum,
        /*non_finite_ranks_last=*/true,
        {{"az_expressivity", true},
         {"az_progressivity", true},
         {"az_trainability", true},
-        {"az_complexity", true}}},
+        {"flops", true}}},
   };
   return list;
 }

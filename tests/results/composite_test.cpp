@@ -51,7 +51,7 @@ TEST(Composite, AzNasSumsLogRanks) {
   const ProxyResult out = compute_composite(
       composite_definition("az_nas"),
       {component("az_expressivity", {1, 2, 3}), component("az_progressivity", {3, 2, 1}),
-       component("az_trainability", {5, 5, 6}), component("az_complexity", {0.1, 0.3, 0.2})});
+       component("az_trainability", {5, 5, 6}), component("flops", {0.1, 0.3, 0.2})});
   // ranks: [1,2,3], [3,2,1], [1.5,1.5,3], [1,3,2]; n = 3
   const double l = std::log(1.0 / 3), m = std::log(2.0 / 3), h = std::log(1.0);
   const double half = std::log(1.5 / 3);
@@ -67,7 +67,7 @@ TEST(Composite, AzNasRanksNonFiniteComponentsLast) {
   const ProxyResult out = compute_composite(
       composite_definition("az_nas"),
       {component("az_expressivity", {1, 2, 3}), component("az_progressivity", {3, 2, 1}),
-       trainability, component("az_complexity", {0.1, 0.3, 0.2})});
+       trainability, component("flops", {0.1, 0.3, 0.2})});
   ASSERT_EQ(out.rows[1].status, RowStatus::kOk);
   // trainability ranks: [2, 1, 3]
   EXPECT_DOUBLE_EQ(out.rows[1].score,
