@@ -19,6 +19,8 @@
 // steps of the output's grad_fn), since the tap gives no layer and the fan-in needs one.
 // Deviations: sums are accumulated in double (the reference adds float32 tensors). A layer whose
 // output gets no gradient contributes 0, as the reference's `fisher is None` branch does.
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include <torch/csrc/autograd/function.h>
 
 #include <unordered_map>
@@ -77,7 +79,7 @@ class FisherProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
 
   std::shared_ptr<void> before_pass(Network& network, const ProxyContext& context) const override {
     auto state = std::make_shared<FisherState>();
