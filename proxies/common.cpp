@@ -51,6 +51,12 @@ torch::Tensor task_loss(const torch::Tensor& outputs, const ProxyContext& contex
               "table names it: re-convert it with this zcbench");
 }
 
+std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t batch) {
+  // TaskInfo describes one jigsaw tile; the harness stacks 9 of them (data/README.md, Images).
+  const std::int64_t channels = task.name == "jigsaw" ? 9 * task.channels : task.channels;
+  return {batch, channels, task.height, task.width};
+}
+
 void backward_task_loss(Network& network, const ProxyContext& context) {
   network.zero_grad();
   const torch::Tensor outputs = network.forward(context.inputs);

@@ -19,6 +19,10 @@ torch::Tensor task_loss(const torch::Tensor& outputs, const ProxyContext& contex
 /// zero_grad, forward the context batch, the task loss (task_loss()), backward.
 void backward_task_loss(Network& network, const ProxyContext& context);
 
+/// Shape of a synthetic input batch of @p batch images for @p task's network: (batch, C, H, W),
+/// except jigsaw, whose siamese network takes the 9 tiles stacked along channels (9 C).
+std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t batch);
+
 /// Sum over the conv/linear layer weights W of `per_layer(W)` (a scalar per layer),
 /// accumulated in double in layer order.
 double sum_over_layers(Network& network,
