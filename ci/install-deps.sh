@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libtorch-dev libopenblas0-openmp
   libhdf5-dev nlohmann-json3-dev libboost-math-dev libcli11-dev libkainjow-mustache-dev
-  libcurl4-openssl-dev zlib1g-dev libbz2-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcurl4-openssl-dev zlib1g-dev libbz2-dev libjpeg62-turbo-dev libgtest-dev libgmock-dev libbenchmark-dev
   doxygen graphviz chromium
   clang libclang-rt-14-dev
 )

@@ -4,10 +4,63 @@
 
 namespace zcb::proxies {
 
-void backward_cross_entropy(Network& network, const ProxyContext& context) {
+namespace {
+
+std::string shape_of(const torch::Tensor& tensor) {
+  if (!tensor.defined()) return "none";
+  std::string text = "(";
+  for (std::int64_t i = 0; i < tensor.dim(); ++i) {
+    text += (i ? ", " : "") + std::to_string(tensor.size(i));
+  }
+  return text + ")";
+}
+
+}  // namespace
+
+torch::Tensor task_loss(const torch::Tensor& outputs, const ProxyContext& context) {
+  const std::string loss = context.task != nullptr ? context.task->loss : "cross_entropy";
+  const torch::Tensor& targets = loss == "l1_input" ? context.inputs : context.labels;
+  const auto mismatch = [&](const char* expected) {
+    return Error("task loss '" + loss + "' expects " + expected + " but the network gave " +
+                 shape_of(outputs) + " and the harness " + shape_of(targets));
+  };
+  namespace F = torch::nn::functional;
+  if (loss == "cross_entropy") {
+    if (!targets.defined() || outputs.dim() != 2 || targets.dim() != 1 ||
+        targets.size(0) != outputs.size(0)) {
+      throw mismatch("(N, classes) logits and (N) labels");
+    }
+    return F::cross_entropy(outputs, targets);
+  }
+  if (loss == "pixel_cross_entropy") {
+    if (!targets.defined() || outputs.dim() != 4 || targets.dim() != 3 ||
+        targets.size(0) != outputs.size(0) || targets.size(1) != outputs.size(2) ||
+        targets.size(2) != outputs.size(3)) {
+      throw mismatch("(N, classes, H, W) logits and (N, H, W) labels");
+    }
+    return F::cross_entropy(outputs, targets);
+  }
+  if (loss == "mse" || loss == "l1" || loss == "l1_input") {
+    if (!targets.defined() || outputs.sizes() != targets.sizes()) {
+      throw mismatch("outputs and targets of one shape");
+    }
+    return loss == "mse" ? F::mse_loss(outputs, targets) : F::l1_loss(outputs, targets);
+  }
+  throw Error("unknown task loss '" + loss +
+              "' (known: cross_entropy, pixel_cross_entropy, mse, l1, l1_input); the benchmark "
+              "table names it: re-convert it with this zcbench");
+}
+
+std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t batch) {
+  // TaskInfo describes one jigsaw tile; the harness stacks 9 of them (data/README.md, Images).
+  const std::int64_t channels = task.name == "jigsaw" ? 9 * task.channels : task.channels;
+  return {batch, channels, task.height, task.width};
+}
+
+void backward_task_loss(Network& network, const ProxyContext& context) {
   network.zero_grad();
-  torch::Tensor logits = network.forward(context.inputs);
-  torch::nn::functional::cross_entropy(logits, context.labels).backward();
+  const torch::Tensor outputs = network.forward(context.inputs);
+  task_loss(outputs, context).backward();
 }
 
 double sum_over_layers(Network& network,
@@ -35,9 +88,9 @@ namespace zcb {
 
 void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context) {
   switch (pass) {
-    case SharedPass::kCrossEntropyBackward:
-      proxies::require_batch(context, true, "the shared cross-entropy pass");
-      proxies::backward_cross_entropy(network, context);
+    case SharedPass::kLossBackward:
+      proxies::require_batch(context, true, "the shared loss pass");
+      proxies::backward_task_loss(network, context);
       return;
     case SharedPass::kNone:
       break;

@@ -10,15 +10,25 @@
 
 namespace zcb::proxies {
 
-/// zero_grad, forward the context batch, cross-entropy (mean) on its labels, backward.
-void backward_cross_entropy(Network& network, const ProxyContext& context);
+/// The task's training loss (TaskInfo::loss; cross-entropy without a task) of @p outputs, the
+/// network's output for the context batch, against the context's targets (ProxyContext::labels,
+/// or the inputs for "l1_input"); a mean over every element. Throws zcb::Error naming the loss
+/// and the shapes when the outputs or targets do not fit it, or when the loss is unknown.
+torch::Tensor task_loss(const torch::Tensor& outputs, const ProxyContext& context);
+
+/// zero_grad, forward the context batch, the task loss (task_loss()), backward.
+void backward_task_loss(Network& network, const ProxyContext& context);
+
+/// Shape of a synthetic input batch of @p batch images for @p task's network: (batch, C, H, W),
+/// except jigsaw, whose siamese network takes the 9 tiles stacked along channels (9 C).
+std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t batch);
 
 /// Sum over the conv/linear layer weights W of `per_layer(W)` (a scalar per layer),
 /// accumulated in double in layer order.
 double sum_over_layers(Network& network,
                        const std::function<double(const torch::Tensor& weight)>& per_layer);
 
-/// A shared-pass proxy scored alone: before_pass, the kCrossEntropyBackward pass,
+/// A shared-pass proxy scored alone: before_pass, the kLossBackward pass,
 /// score_after_pass. The harness's grouped route does the same steps once for several proxies.
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 

@@ -16,7 +16,8 @@
 // NASLib groups by the labels of the batch it is given (one loader batch, 64 images in
 // NAS-Bench-Suite-Zero); the batch size is the run's default here. Classes are visited in order
 // of first appearance, as the reference's dict is.
-// Sign: higher is better. Undefined for outputs that are not (N, classes) logits: throws
+// Sign: higher is better. Undefined for outputs that are not (N, classes) logits of a
+// cross-entropy task (TaskInfo::loss; room_layout's (N, 9) regression is not): throws
 // UnsupportedError there (NAS-Bench-Suite-Zero leaves it out for non-classification tasks).
 // Deviations: correlations are computed in float64 as np.corrcoef does and clamped to [-1, 1]
 // as it does; a NaN (constant Jacobian row) propagates to the score as in the reference.
@@ -60,7 +61,9 @@ class EpeNasProxy : public Proxy {
     network.zero_grad();
     torch::Tensor inputs = context.inputs.detach().clone().requires_grad_(true);
     torch::Tensor logits = network.forward(inputs);
-    if (logits.dim() != 2) {
+    // Regression outputs (N, K) are 2-D too: the task's loss says whether they are logits.
+    const bool classification = context.task == nullptr || context.task->loss == "cross_entropy";
+    if (logits.dim() != 2 || !classification) {
       throw UnsupportedError("epe_nas: defined for classification logits (N, classes) only");
     }
     const std::int64_t num_logits = logits.size(1);

@@ -19,6 +19,10 @@
 // steps of the output's grad_fn), since the tap gives no layer and the fan-in needs one.
 // Deviations: sums are accumulated in double (the reference adds float32 tensors). A layer whose
 // output gets no gradient contributes 0, as the reference's `fisher is None` branch does.
+// Outputs of tapped layers outside Network::layer_weights() (the TransNAS decoders'
+// ConvTranspose2d, which the reference's nn.Conv2d/nn.Linear hooks do not match either) are
+// skipped. Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as
+// NASLib's TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include <torch/csrc/autograd/function.h>
 
 #include <unordered_map>
@@ -36,6 +40,9 @@ struct FisherState {
   /// The weights' gradient accumulators, held so the forward pass reuses these very nodes.
   std::vector<std::shared_ptr<Node>> accumulators;
   std::unordered_map<const Node*, std::int64_t> fan_in_of;
+  /// Accumulators of the other parameters (e.g. ConvTranspose2d weights): kept alive so their
+  /// nodes stay valid while the pass runs.
+  std::vector<std::shared_ptr<Node>> other_accumulators;
   /// Every layer output seen in the pass (gradient retained) with its layer's fan-in.
   std::vector<std::pair<torch::Tensor, std::int64_t>> outputs;
 };
@@ -53,6 +60,9 @@ std::int64_t producing_fan_in(const torch::Tensor& output, const FisherState& st
         if (!edge.function) continue;
         const auto found = state.fan_in_of.find(edge.function.get());
         if (found != state.fan_in_of.end()) return found->second;
+        for (const auto& other : state.other_accumulators) {
+          if (other.get() == edge.function.get()) return 0;  // not a reference layer: skipped
+        }
         next.push_back(edge.function);
       }
     }
@@ -77,7 +87,7 @@ class FisherProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
 
   std::shared_ptr<void> before_pass(Network& network, const ProxyContext& context) const override {
     auto state = std::make_shared<FisherState>();
@@ -85,10 +95,21 @@ class FisherProxy : public Proxy {
       state->accumulators.push_back(torch::autograd::impl::grad_accumulator(weight));
       state->fan_in_of[state->accumulators.back().get()] = weight.numel() / weight.size(0);
     }
+    // Tapped layers outside layer_weights() (the TransNAS decoders' ConvTranspose2d: not
+    // nn.Conv2d, so the reference's hooks skip them too) are recognised by their weight.
+    for (const torch::Tensor& parameter : network.parameters()) {
+      if (parameter.dim() < 2) continue;
+      const auto accumulator = torch::autograd::impl::grad_accumulator(parameter);
+      if (state->fan_in_of.count(accumulator.get()) == 0) {
+        state->other_accumulators.push_back(accumulator);
+      }
+    }
     FisherState* raw = state.get();
     network.hooks().on_layer_output = [raw](const torch::Tensor& output) {
+      const std::int64_t fan_in = producing_fan_in(output, *raw);
+      if (fan_in == 0) return;
       output.retain_grad();
-      raw->outputs.emplace_back(output, producing_fan_in(output, *raw));
+      raw->outputs.emplace_back(output, fan_in);
     };
     return state;
   }

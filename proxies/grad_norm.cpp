@@ -8,6 +8,8 @@
 // Sign: higher is better.
 // Deviation: per-layer norms are summed in double (the reference sums float32 tensors); this
 // changes the last bits only. Not the Zen/ZiCo "gradnorm" (global norm, Gaussian inputs).
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include "common.hpp"
 
 namespace zcb {
@@ -27,7 +29,7 @@ class GradNormProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
   double score_after_pass(Network& network, const ProxyContext& context,
                           const std::shared_ptr<void>& state) const override {
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {

@@ -13,6 +13,8 @@
 // the weights N(0, 1) and uses Gaussian inputs with random labels; here the data and weights are
 // those of `grad_norm`, so the two proxies differ in the aggregation alone. Squared norms are
 // accumulated in double (the reference adds float32 tensors).
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include <cmath>
 
 #include "common.hpp"
@@ -35,7 +37,7 @@ class GradNormGlobalProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
   double score_after_pass(Network& network, const ProxyContext& context,
                           const std::shared_ptr<void>& state) const override {
     double squared = 0.0;

@@ -15,6 +15,8 @@
 // Deviations: the reference divides the logits by T = 1, an exact no-op, not done here. Per-layer
 // sums are accumulated in double (the reference adds float32 tensors). Weights that do not reach
 // the loss get no gradient (allow_unused) and contribute 0, as in the reference.
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include "common.hpp"
 
 namespace zcb {
@@ -35,9 +37,7 @@ class GraspProxy : public Proxy {
     proxies::require_batch(context, true, "grasp");
     const std::vector<torch::Tensor> weights = network.layer_weights();
     network.zero_grad();
-    auto loss = [&] {
-      return torch::nn::functional::cross_entropy(network.forward(context.inputs), context.labels);
-    };
+    auto loss = [&] { return proxies::task_loss(network.forward(context.inputs), context); };
     // Pass 1: the gradient g, kept as a constant.
     const std::vector<torch::Tensor> gradient =
         torch::autograd::grad({loss()}, weights, /*grad_outputs=*/{}, /*retain_graph=*/false,

@@ -48,7 +48,7 @@ class NaswotGaussianProxy : public Proxy {
     proxies::gaussian_init(network);
     const TaskInfo& task = *context.task;
     ProxyContext gaussian = context;
-    gaussian.inputs = torch::randn({proxies::kZenBatch, task.channels, task.height, task.width},
+    gaussian.inputs = torch::randn(proxies::network_input_shape(task, proxies::kZenBatch),
                                    torch::TensorOptions()
                                        .dtype(network.parameters().front().scalar_type())
                                        .device(context.device));

@@ -12,6 +12,8 @@
 // Sign: higher is better (the reference ranks by S as is).
 // Deviation: per-layer sums are accumulated in double (the reference adds float32 tensors);
 // this changes the last bits only.
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include "common.hpp"
 
 namespace zcb {
@@ -31,7 +33,7 @@ class PlainProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
   double score_after_pass(Network& network, const ProxyContext& context,
                           const std::shared_ptr<void>& state) const override {
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {

@@ -8,6 +8,8 @@
 // Deviation: the reference multiplies a ones-mask into each weight and reads the mask's
 // gradient; at mask = 1 that gradient is exactly dL/dW (.) W, which is computed directly here.
 // Per-layer sums are accumulated in double.
+// Tasks that are not classification: L is the task's training loss (TaskInfo::loss, as NASLib's
+// TransNAS-Bench-101 runs pick it; proxies/common.cpp task_loss) on the harness's targets.
 #include "common.hpp"
 
 namespace zcb {
@@ -26,7 +28,7 @@ class SnipProxy : public Proxy {
   double score(Network& network, const ProxyContext& context) const override {
     return proxies::score_with_own_pass(*this, network, context);
   }
-  SharedPass shared_pass() const override { return SharedPass::kCrossEntropyBackward; }
+  SharedPass shared_pass() const override { return SharedPass::kLossBackward; }
   double score_after_pass(Network& network, const ProxyContext& context,
                           const std::shared_ptr<void>& state) const override {
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {

@@ -47,7 +47,7 @@ class SynflowProxy : public Proxy {
     network.zero_grad();
     const TaskInfo& task = *context.task;
     const torch::Tensor ones =
-        torch::ones({1, task.channels, task.height, task.width},
+        torch::ones(proxies::network_input_shape(task, 1),
                     torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
     network.forward(ones).sum().backward();
     return proxies::sum_over_layers(network, [](const torch::Tensor& weight) {

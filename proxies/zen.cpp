@@ -53,7 +53,7 @@ ZenTerms zen_terms(Network& network, const ProxyContext& context) {
   const auto options = torch::TensorOptions()
                            .dtype(network.parameters().front().scalar_type())
                            .device(context.device);
-  const std::vector<std::int64_t> shape = {kZenBatch, task.channels, task.height, task.width};
+  const std::vector<std::int64_t> shape = network_input_shape(task, kZenBatch);
   const torch::Tensor input = torch::randn(shape, options);
   const torch::Tensor noise = torch::randn(shape, options);
   const torch::Tensor mixup_input = input + kMixupGamma * noise;

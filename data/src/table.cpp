@@ -103,6 +103,7 @@ ordered_json header_of(const BenchmarkTable& table) {
     entry["height"] = info.height;
     entry["width"] = info.width;
     entry["image_source"] = info.image_source;
+    entry["loss"] = info.loss;
     entry["default_metric"] = info.default_metric;
     ordered_json metrics = ordered_json::object();
     for (const auto& name : info.metrics) metrics[name] = task.metric_descriptions.at(name);
@@ -233,6 +234,8 @@ BenchmarkTable read_table(const fs::path& path) {
       info.height = header_value<int>(entry, "height", path, where);
       info.width = header_value<int>(entry, "width", path, where);
       info.image_source = header_value<std::string>(entry, "image_source", path, where);
+      // Added later: tables written before it was stored trained with cross-entropy.
+      if (entry.contains("loss")) info.loss = header_value<std::string>(entry, "loss", path, where);
       info.default_metric = header_value<std::string>(entry, "default_metric", path, where);
       const auto metrics = header_value<ordered_json>(entry, "metrics", path, where);
       for (const auto& [metric, description] : metrics.items()) {

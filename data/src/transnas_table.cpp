@@ -220,9 +220,49 @@ bool is_micro(std::string_view arch) {
          is_digits_in(cell.substr(2, 2), '0', '3') && is_digits_in(cell.substr(5, 3), '0', '3');
 }
 
+// The training loss of each task, as NASLib's get_loss_fn (utils) picks it for TransNAS-Bench-101
+// zero-cost runs, and what the proxies' targets are, since Taskonomy labels are absent here.
+struct TaskLoss {
+  const char* loss;
+  const char* targets;
+};
+
+TaskLoss task_loss(const std::string& task) {
+  if (task == "class_scene" || task == "class_object") {
+    return {"cross_entropy",
+            " Loss-based proxies backpropagate cross-entropy against class labels drawn uniformly "
+            "from the data seed (Taskonomy's soft labels are absent; the source images' ImageNet "
+            "labels are not these classes)."};
+  }
+  if (task == "jigsaw") {
+    return {"cross_entropy",
+            " Loss-based proxies backpropagate cross-entropy against the index of the permutation "
+            "the harness applied to the tiles."};
+  }
+  if (task == "room_layout") {
+    return {"mse",
+            " Loss-based proxies backpropagate the mean squared error against seeded standard "
+            "normal targets (a stand-in: Taskonomy layouts are absent)."};
+  }
+  if (task == "segmentsemantic") {
+    return {"pixel_cross_entropy",
+            " Loss-based proxies backpropagate per-pixel cross-entropy against seeded uniform "
+            "class maps (a stand-in: Taskonomy segmentations are absent)."};
+  }
+  if (task == "normal") {
+    return {"l1",
+            " Loss-based proxies backpropagate the L1 loss against seeded uniform targets in "
+            "[-1, 1] (a stand-in: Taskonomy normals are absent)."};
+  }
+  return {"l1_input", " Loss-based proxies backpropagate the L1 loss against the input image."};
+}
+
 TaskTable task_without_metrics(const TaskSpec& spec) {
-  return detail::make_task(spec.name, spec.num_classes, 3, spec.height, spec.height, kImageSource,
-                           spec.description + kImages);
+  const TaskLoss loss = task_loss(spec.name);
+  TaskTable task = detail::make_task(spec.name, spec.num_classes, 3, spec.height, spec.height,
+                                     kImageSource, spec.description + kImages + loss.targets);
+  task.info.loss = loss.loss;
+  return task;
 }
 
 BenchmarkTable convert(const std::map<std::string, fs::path>& files, bool micro) {

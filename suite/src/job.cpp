@@ -27,13 +27,10 @@ double double_from_bits(const std::string& text) {
 }  // namespace
 
 nlohmann::json task_to_json(const TaskInfo& task) {
-  return {{"name", task.name},
-          {"num_classes", task.num_classes},
-          {"channels", task.channels},
-          {"height", task.height},
-          {"width", task.width},
-          {"image_source", task.image_source},
-          {"default_metric", task.default_metric},
+  return {{"name", task.name},         {"num_classes", task.num_classes},
+          {"channels", task.channels}, {"height", task.height},
+          {"width", task.width},       {"image_source", task.image_source},
+          {"loss", task.loss},         {"default_metric", task.default_metric},
           {"metrics", task.metrics}};
 }
 
@@ -45,6 +42,7 @@ TaskInfo task_from_json(const nlohmann::json& json) {
   task.height = json.at("height").get<int>();
   task.width = json.at("width").get<int>();
   task.image_source = json.at("image_source").get<std::string>();
+  task.loss = json.value("loss", "cross_entropy");
   task.default_metric = json.value("default_metric", "");
   task.metrics = json.value("metrics", std::vector<std::string>{});
   return task;

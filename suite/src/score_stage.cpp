@@ -19,6 +19,7 @@
 
 #include "plan.hpp"
 #include "zcb/data/fetch.hpp"
+#include "zcb/data/images.hpp"
 #include "zcb/data/manifest.hpp"
 #include "zcb/data/sha256.hpp"
 #include "zcb/data/table.hpp"
@@ -211,13 +212,29 @@ class ScoreStage {
     state.path = score_path(options_.results_root, state.key);
 
     const ProxyRequirements needs = proxy.requirements();
+    // The imagenet-val-227-approx files count only where they are read, so score files of
+    // other tasks keep the settings hash they had before those files joined the manifest.
+    nlohmann::json task_images = nlohmann::json::object();
+    if (needs.needs_data) {
+      std::vector<std::string> names;
+      for (const auto& [name, sha] : image_hashes.items()) names.push_back(name);
+      const auto val_files = image_source_files("imagenet-val-227-approx", names);
+      const std::set<std::string> val_set(val_files.begin(), val_files.end());
+      for (const auto& [name, sha] : image_hashes.items()) {
+        if (val_set.count(name) == 0 || task.image_source == "imagenet-val-227-approx") {
+          task_images[name] = sha;
+        }
+      }
+    }
+    nlohmann::json task_settings = {{"name", task.name},
+                                    {"num_classes", task.num_classes},
+                                    {"input", {task.channels, task.height, task.width}},
+                                    {"image_source", task.image_source}};
+    // Only where it is not the default, for the same reason.
+    if (task.loss != "cross_entropy") task_settings["loss"] = task.loss;
     nlohmann::json settings = {
         {"space", space},
-        {"task",
-         {{"name", task.name},
-          {"num_classes", task.num_classes},
-          {"input", {task.channels, task.height, task.width}},
-          {"image_source", task.image_source}}},
+        {"task", task_settings},
         {"proxy", proxy_name},
         {"proxy_version", proxy.version()},
         {"higher_is_better", proxy.higher_is_better()},
@@ -227,7 +244,7 @@ class ScoreStage {
         {"batch_norm", needs.batch_norm},
         {"float64", needs.float64},
         {"table_sha256", table_sha},
-        {"images_sha256", needs.needs_data ? image_hashes : nlohmann::json::object()},
+        {"images_sha256", task_images},
         {"threads_per_worker", config_.threads_per_worker},
         {"device", options_.device}};
     const std::string settings_hash = sha256_hex(settings.dump());

@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
@@ -43,7 +44,7 @@ struct JobRunner::State {
   std::map<std::string, std::unique_ptr<SearchSpace>> spaces;
   std::map<std::string, std::unique_ptr<Proxy>> proxies;
   std::map<std::string, ImageSet> image_sets;
-  // (image source, batch size, seed) -> tensors on the CPU
+  // (task as JSON, batch size, seed) -> inputs and targets on the CPU
   std::map<std::tuple<std::string, int, std::uint64_t>, std::pair<torch::Tensor, torch::Tensor>>
       batches;
 
@@ -57,32 +58,45 @@ struct JobRunner::State {
     if (!slot) slot = make_proxy(name);
     return *slot;
   }
+  // The inputs and the task-loss targets of one batch of @p job's task (ProxyContext::labels).
   const std::pair<torch::Tensor, torch::Tensor>& batch(const Job& job, int size,
                                                        std::uint64_t seed) {
-    const auto key = std::make_tuple(job.task.image_source, size, seed);
+    const TaskInfo& task = job.task;
+    const auto key = std::make_tuple(task_to_json(task).dump(), size, seed);
     auto found = batches.find(key);
     if (found != batches.end()) return found->second;
-    auto images = image_sets.find(job.task.image_source);
+    auto images = image_sets.find(task.image_source);
     if (images == image_sets.end()) {
-      images = image_sets
-                   .emplace(job.task.image_source,
-                            load_image_source(job.task.image_source, job.image_files))
-                   .first;
+      images =
+          image_sets
+              .emplace(task.image_source, load_image_source(task.image_source, job.image_files))
+              .first;
     }
-    Batch drawn = sample_batch(images->second, size, seed);
-    if (drawn.channels != job.task.channels || drawn.height != job.task.height ||
-        drawn.width != job.task.width) {
-      throw Error("image source '" + job.task.image_source + "' gives " +
-                  std::to_string(drawn.channels) + "x" + std::to_string(drawn.height) + "x" +
-                  std::to_string(drawn.width) + " images but task '" + job.task.name +
-                  "' expects " + std::to_string(job.task.channels) + "x" +
-                  std::to_string(job.task.height) + "x" + std::to_string(job.task.width));
-    }
+    Batch drawn = sample_batch(images->second, size, seed, batch_layout(images->second, task));
     torch::Tensor inputs =
         torch::from_blob(drawn.pixels.data(), {drawn.n, drawn.channels, drawn.height, drawn.width},
                          torch::kFloat32)
             .clone();
     torch::Tensor labels = torch::from_blob(drawn.labels.data(), {drawn.n}, torch::kInt64).clone();
+    // Dense and regression tasks have no real targets here (Taskonomy is absent): seeded
+    // stand-ins of the shape the task's loss expects, from their own generator.
+    auto generator = at::detail::createCPUGenerator(seed + 2);
+    const std::int64_t n = drawn.n;
+    if (task.loss == "pixel_cross_entropy") {
+      labels = torch::randint(task.num_classes, {n, task.height, task.width}, generator,
+                              torch::TensorOptions(torch::kInt64));
+    } else if (task.loss == "mse") {
+      labels =
+          torch::randn({n, task.num_classes}, generator, torch::TensorOptions(torch::kFloat32));
+    } else if (task.loss == "l1") {
+      // Uniform in [-1, 1]: the range of the decoder's tanh output.
+      labels = torch::rand({n, task.num_classes, task.height, task.width}, generator,
+                           torch::TensorOptions(torch::kFloat32)) *
+                   2 -
+               1;
+    } else if (task.loss == "l1_input") {
+      labels = inputs;
+    }
     return batches.emplace(key, std::make_pair(inputs, labels)).first->second;
   }
 };
@@ -162,7 +176,9 @@ std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, Pr
     const auto& [inputs, labels] = state_->batch(job, size, data_seed);
     const auto dtype = needs.float64 ? torch::kFloat64 : torch::kFloat32;
     context.inputs = inputs.to(device, dtype);
-    if (needs.needs_labels) context.labels = labels.to(device);
+    if (needs.needs_labels) {
+      context.labels = labels.is_floating_point() ? labels.to(device, dtype) : labels.to(device);
+    }
   }
   return network;
 }

@@ -50,8 +50,8 @@ std::vector<std::unique_ptr<Proxy>> shared_pass_group() {
   for (const std::string& name : proxy_names()) {
     auto proxy = make_proxy(name);
     const ProxyRequirements needs = proxy->requirements();
-    if (proxy->shared_pass() == SharedPass::kCrossEntropyBackward && needs.batch_norm &&
-        !needs.float64 && needs.batch_size == 0) {
+    if (proxy->shared_pass() == SharedPass::kLossBackward && needs.batch_norm && !needs.float64 &&
+        needs.batch_size == 0) {
       group.push_back(std::move(proxy));
     }
   }
@@ -90,7 +90,7 @@ void BM_SharedPassGroup(benchmark::State& state) {
     context.labels = labels;
     std::vector<std::shared_ptr<void>> states;
     for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
-    run_shared_pass(SharedPass::kCrossEntropyBackward, *network, context);
+    run_shared_pass(SharedPass::kLossBackward, *network, context);
     for (std::size_t i = 0; i < group.size(); ++i) {
       benchmark::DoNotOptimize(group[i]->score_after_pass(*network, context, states[i]));
     }
@@ -98,9 +98,7 @@ void BM_SharedPassGroup(benchmark::State& state) {
   state.SetLabel(std::to_string(group.size()) + " proxies, " + (shared ? "shared" : "alone") +
                  ", " + arch);
 }
-BENCHMARK(BM_SharedPassGroup)
-    ->ArgsProduct({{0, 1, 2}, {0, 1}})
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SharedPassGroup)->ArgsProduct({{0, 1, 2}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 /// n pairs (x, x + noise) with correlation about 0.7.
 std::pair<std::vector<double>, std::vector<double>> correlated_pairs(std::size_t n) {

@@ -1,9 +1,9 @@
-#include <algorithm>
 #include "zcb/data/manifest.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "test_util.hpp"
@@ -119,7 +119,7 @@ TEST(Manifest, Nb201OfficialFilesAreOptional) {
 
 TEST(Manifest, ImagesFiles) {
   const Manifest manifest = manifest_for("images");
-  ASSERT_EQ(manifest.files.size(), 2u);
+  ASSERT_EQ(manifest.files.size(), 2u + 1u + 256u);  // + imagenet-val labels and 256 JPEGs
   const ManifestFile& cifar = manifest.file("cifar10_data_batch_1_first1000.bin");
   EXPECT_TRUE(cifar.required);
   EXPECT_EQ(cifar.sha256, "1c5f9ea0fc1111d586f29115efd3db25eecf7db27b29aaebbe84721446b052cc");
@@ -133,6 +133,10 @@ TEST(Manifest, ImagesFiles) {
   EXPECT_EQ(imagenet.sha256, "9e4f74d63669cb7d3cb04883086bdd918c7d636173b8f9bbdcf0fca93c3e4b6b");
   EXPECT_EQ(imagenet.mirror_path, "images/imagenet16_120_approx/imagenet16_120_subset_158.bin");
   EXPECT_THAT(imagenet.how_to_get, HasSubstr("approximation"));
+  const ManifestFile& jpeg = manifest.file("ILSVRC2012_val_00000347.JPEG");
+  EXPECT_EQ(jpeg.mirror_path, "images/imagenet_val_227/ILSVRC2012_val_00000347.JPEG");
+  EXPECT_EQ(manifest.file("imagenet_val_227_labels.csv").mirror_path,
+            "images/imagenet_val_227/labels.csv");
 }
 
 TEST(Manifest, FileLookupListsFiles) {

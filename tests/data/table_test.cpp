@@ -32,6 +32,7 @@ TaskTable toy_task(const std::string& name, int classes, std::vector<double> acc
   task.info.height = 32;
   task.info.width = 32;
   task.info.image_source = "cifar10";
+  task.info.loss = "mse";
   task.info.default_metric = "test_acc";
   task.info.metrics = {"test_acc", "valid_acc"};  // table order, not sorted
   task.description = "toy task " + name;
@@ -84,6 +85,7 @@ TEST(Table, RoundTripIsBitExact) {
     EXPECT_EQ(actual.info.height, expected.info.height);
     EXPECT_EQ(actual.info.width, expected.info.width);
     EXPECT_EQ(actual.info.image_source, expected.info.image_source);
+    EXPECT_EQ(actual.info.loss, expected.info.loss);
     EXPECT_EQ(actual.info.default_metric, expected.info.default_metric);
     EXPECT_EQ(actual.info.metrics, expected.info.metrics);
     EXPECT_EQ(actual.description, expected.description);
@@ -214,6 +216,7 @@ TEST(Table, HandWrittenFileReads) {
   const BenchmarkTable table = read_table(dir.path() / "ok.h5");
   EXPECT_EQ(table.benchmark, "raw");
   EXPECT_EQ(table.task("t").metric("m"), (std::vector<double>{1, 1}));
+  EXPECT_EQ(table.task("t").info.loss, "cross_entropy");  // tables without the key
 }
 
 TEST(Table, OtherSchemaVersionIsAnError) {

@@ -150,6 +150,12 @@ TEST_F(TransnasTables, TasksAndShapes) {
     EXPECT_EQ(table->task("normal").info.default_metric, "valid_ssim_best");
     EXPECT_EQ(table->task("class_scene").info.height, 256);
     EXPECT_EQ(table->task("class_scene").info.image_source, "imagenet-val-227-approx");
+    EXPECT_EQ(table->task("class_scene").info.loss, "cross_entropy");
+    EXPECT_EQ(table->task("jigsaw").info.loss, "cross_entropy");
+    EXPECT_EQ(table->task("room_layout").info.loss, "mse");
+    EXPECT_EQ(table->task("segmentsemantic").info.loss, "pixel_cross_entropy");
+    EXPECT_EQ(table->task("normal").info.loss, "l1");
+    EXPECT_EQ(table->task("autoencoder").info.loss, "l1_input");
     EXPECT_THAT(table->task("room_layout").description, HasSubstr("lower-is-better"));
   }
 }

@@ -30,8 +30,8 @@ TEST(SharedPass, GroupedScoresEqualScoresAlone) {
     auto proxy = make_proxy(name);
     const ProxyRequirements needs = proxy->requirements();
     // The default-requirement cross-entropy group (as the harness groups them).
-    if (proxy->shared_pass() == SharedPass::kCrossEntropyBackward && needs.batch_norm &&
-        !needs.float64 && needs.batch_size == 0) {
+    if (proxy->shared_pass() == SharedPass::kLossBackward && needs.batch_norm && !needs.float64 &&
+        needs.batch_size == 0) {
       group.push_back(std::move(proxy));
     }
   }
@@ -59,7 +59,7 @@ TEST(SharedPass, GroupedScoresEqualScoresAlone) {
     context.labels = labels;
     std::vector<std::shared_ptr<void>> states;
     for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
-    run_shared_pass(SharedPass::kCrossEntropyBackward, *network, context);
+    run_shared_pass(SharedPass::kLossBackward, *network, context);
     for (std::size_t i = 0; i < group.size(); ++i) {
       const double shared = group[i]->score_after_pass(*network, context, states[i]);
       EXPECT_EQ(bits(shared), bits(alone[i])) << group[i]->name() << " on " << arch;

@@ -37,17 +37,21 @@ struct ProxyInfo {
 /// A pass over the network that several proxies can read from instead of each running its own.
 enum class SharedPass {
   kNone,
-  /// zero_grad, forward of the context batch, mean cross-entropy on its labels, backward: the
+  /// zero_grad, forward of the context batch, the task's loss (TaskInfo::loss; mean
+  /// cross-entropy on the labels for classification) on its targets, backward: the
   /// weight gradients (and any activation gradients a proxy retained in before_pass) are then
   /// read by score_after_pass. Readers must not modify the network or its gradients.
-  kCrossEntropyBackward,
+  kLossBackward,
 };
 
 /// Everything a proxy may use besides the network. Tensors are already on the device.
 struct ProxyContext {
   torch::Device device = torch::kCPU;
-  torch::Tensor inputs;          ///< (N, C, H, W) float, normalised; undefined if not needed
-  torch::Tensor labels;          ///< (N) int64; undefined if not needed
+  torch::Tensor inputs;  ///< (N, C, H, W) float, normalised; undefined if not needed
+  /// Targets of the task loss (TaskInfo::loss): (N) int64 class labels for cross_entropy,
+  /// (N, H, W) int64 for pixel_cross_entropy, float outputs-shaped for mse and l1, the inputs
+  /// for l1_input; undefined if not needed.
+  torch::Tensor labels;
   std::uint64_t proxy_seed = 0;  ///< seed for the proxy's own draws (via a torch::Generator)
   const TaskInfo* task = nullptr;
   const Complexity* complexity = nullptr;  ///< the space's analytic counts for this arch and task

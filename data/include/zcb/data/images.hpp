@@ -1,7 +1,7 @@
 /// @file images.hpp
 /// @brief Image sets for data-dependent proxies: readers for the CIFAR-10 binary and
-/// ImageNet16 record formats, normalisation as NAS-Bench-201 training used it, and a portable
-/// seeded batch sampler.
+/// ImageNet16 record formats and for ImageNet validation JPEGs, normalisation as the benchmarks'
+/// training used it, and a portable seeded batch sampler that fits images to a task's input.
 #pragma once
 
 #include <array>
@@ -11,6 +11,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "zcb/task.hpp"
 
 namespace zcb::data {
 
@@ -24,6 +26,10 @@ struct ImageSet {
   std::vector<std::int64_t> labels;  ///< one per image
   std::array<float, 3> mean{};       ///< per-channel mean of pixel / 255 used to normalise
   std::array<float, 3> std{};        ///< per-channel standard deviation of pixel / 255
+  int num_classes = 0;  ///< size of the label space the labels come from (e.g. 1000 for ImageNet)
+  /// true: a larger native resolution that sample_batch() resamples to any task input size;
+  /// false: only tasks of exactly this size can use the set.
+  bool resample = false;
 
   /// Number of images.
   std::size_t size() const;
@@ -41,6 +47,55 @@ ImageSet read_cifar10_binary(const std::filesystem::path& path);
 /// 116.66, 104.01) / 255, std (63.22, 61.26, 65.09) / 255. Errors as read_cifar10_binary(),
 /// with 769-byte records and labels 0..119.
 ImageSet read_imagenet16_records(const std::filesystem::path& path);
+
+/// Decodes baseline or progressive JPEG @p bytes (3-component colour or greyscale, which is
+/// replicated to 3 channels) with libjpeg into planar RGB bytes; @p source names the data in
+/// messages. Sets @p height and @p width. Throws zcb::Error naming @p source and libjpeg's
+/// message when the data is not a decodable JPEG, and refuses images over 4096 pixels a side.
+std::vector<std::uint8_t> decode_jpeg(const std::vector<std::uint8_t>& bytes,
+                                      const std::string& source, int& height, int& width);
+
+/// Reads ILSVRC2012 validation JPEGs: @p labels_csv has the columns `source_file` (a JPEG name)
+/// and `in1k_label` (0..999); @p jpegs maps JPEG names to their paths. Every JPEG of @p jpegs
+/// must have a row and all must have one size; the set holds them in the order of the rows.
+/// ImageNet normalisation (torchvision's mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225)),
+/// num_classes 1000, resample true. Throws zcb::Error naming the file (and the CSV line) when a
+/// JPEG has no row, a label is out of range, a JPEG cannot be decoded or differs in size.
+ImageSet read_imagenet_val_jpegs(const std::filesystem::path& labels_csv,
+                                 const std::map<std::string, std::filesystem::path>& jpegs);
+
+/// How sample_batch() turns an image into a task input.
+enum class ImageFit {
+  kExact,  ///< the image as stored (the task's input size is the set's)
+  /// bilinear resize to the task's height x width
+  kResize,
+  /// the standard ImageNet evaluation transform: bilinear resize to height * 256 / 224 (and
+  /// width likewise), then the centre height x width crop
+  kResizeCrop,
+  /// jigsaw puzzle: bilinear resize to 3 height x 3 width, cut into a 3x3 grid of tiles, tiles
+  /// shuffled by a permutation whose index is the label; tile k fills channels 3k..3k+2
+  kJigsaw,
+};
+
+/// Shape of the batches for one task. The label rule: jigsaw labels are permutation indices in
+/// 0..permutations-1 drawn from the seed; otherwise, when uniform_labels > 0, class labels drawn
+/// uniformly in 0..uniform_labels-1 from the seed; otherwise the images' own labels.
+struct BatchLayout {
+  ImageFit fit = ImageFit::kExact;
+  int height = 0;  ///< output height (one tile for kJigsaw)
+  int width = 0;   ///< output width (one tile for kJigsaw)
+  int permutations = 0;
+  int uniform_labels = 0;
+};
+
+/// The layout of @p task's batches from @p images: kJigsaw for the task "jigsaw" (its height and
+/// width are one tile, num_classes the number of permutations); kExact when the sizes match;
+/// else, for a resampled set, kResizeCrop when the task classifies the set's own labels
+/// (num_classes equal: ImageNet evaluation) and kResize otherwise. Cross-entropy tasks with
+/// fewer classes than the set's label space get uniform labels (the set's labels are not theirs);
+/// tasks that reuse a smaller label space (NB201 CIFAR-100 on CIFAR-10 images) keep the images'.
+/// Throws zcb::Error when the sizes differ and the set is not resampled.
+BatchLayout batch_layout(const ImageSet& images, const TaskInfo& task);
 
 /// A normalised batch, ready to become an NCHW float tensor.
 struct Batch {
@@ -65,13 +120,26 @@ std::vector<std::int64_t> sample_indices(std::size_t population, std::size_t cou
 /// positive or exceeds the number of images.
 Batch sample_batch(const ImageSet& images, int batch_size, std::uint64_t seed);
 
+/// As sample_batch(images, batch_size, seed), the images fitted by @p layout (see ImageFit;
+/// resampling is done on the drawn images only, on values 0..255, before normalising) and the
+/// labels chosen by its label rule from a generator seeded with seed + 1. Throws zcb::Error as
+/// sample_batch() and when @p layout asks a non-resampled set for another size.
+Batch sample_batch(const ImageSet& images, int batch_size, std::uint64_t seed,
+                   const BatchLayout& layout);
+
 /// The image set called @p image_source (a task's TaskInfo::image_source): "cifar10" reads
 /// `cifar10_data_batch_1_first1000.bin`, "imagenet16-120-approx" reads
-/// `imagenet16_120_subset_158.bin`, both from @p image_files (name -> path, as returned by
-/// fetch_benchmark() for the `images` manifest). Throws zcb::Error listing the known sources
-/// when @p image_source is unknown, or naming the file when it is not in @p image_files.
+/// `imagenet16_120_subset_158.bin`, "imagenet-val-227-approx" reads `imagenet_val_227_labels.csv`
+/// and every `*.JPEG` (read_imagenet_val_jpegs()), all from @p image_files (name -> path, as
+/// returned by fetch_benchmark() for the `images` manifest). Throws zcb::Error listing the known
+/// sources when @p image_source is unknown, or naming the file when it is not in @p image_files.
 ImageSet load_image_source(const std::string& image_source,
                            const std::map<std::string, std::filesystem::path>& image_files);
+
+/// The names among @p manifest_files (file names of the `images` manifest) that
+/// load_image_source(@p image_source, ...) reads. Throws zcb::Error for an unknown source.
+std::vector<std::string> image_source_files(const std::string& image_source,
+                                            const std::vector<std::string>& manifest_files);
 
 /// Names load_image_source() knows, sorted.
 std::vector<std::string> image_source_names();
