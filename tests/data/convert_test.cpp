@@ -1,8 +1,9 @@
-#include <algorithm>
 #include "zcb/data/convert.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "test_util.hpp"
 #include "zcb/data/manifest.hpp"
@@ -15,9 +16,9 @@ using ::testing::HasSubstr;
 
 TEST(Convert, KnownConverters) {
   const std::vector<std::string> names = converter_names();
-  EXPECT_THAT(names, ::testing::IsSupersetOf({"nats-sss", "nats-tss", "nb101", "nb201",
-                                              "nds-darts-in", "nds-resnet-reruns",
-                                              "transnas-macro", "transnas-micro"}));
+  EXPECT_THAT(names,
+              ::testing::IsSupersetOf({"nats-sss", "nats-tss", "nb101", "nb201", "nds-darts-in",
+                                       "nds-resnet-reruns", "transnas-macro", "transnas-micro"}));
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   // Every converter has a manifest to fetch its inputs with.
   const auto manifests = manifest_names();
