@@ -47,7 +47,7 @@ std::vector<torch::Tensor> cell_features(Network& network, const ProxyContext& c
   // torch.randn(batch_size, 3, resolution, resolution) after the initialisation, with the
   // loader's batch size (64).
   const torch::Tensor inputs =
-      torch::randn({kBatchSize, context.task->channels, context.task->height, context.task->width},
+      torch::randn(proxies::network_input_shape(*context.task, kBatchSize),
                    torch::TensorOptions().dtype(torch::kFloat32).device(context.device));
   std::vector<torch::Tensor> features;
   network.hooks().on_cell_output = [&features](const torch::Tensor& output) {
@@ -58,6 +58,17 @@ std::vector<torch::Tensor> cell_features(Network& network, const ProxyContext& c
   if (features.size() < 2) {
     throw UnsupportedError("az_nas: the network reports " + std::to_string(features.size()) +
                            " cell outputs; AZ-NAS needs at least two");
+  }
+  // AZ-NAS reads one backbone's feature pyramid: resolutions never grow from one cell to the
+  // next. A network that runs its encoder several times (TransNAS jigsaw: once per tile)
+  // restarts the pyramid, and the proxy is not defined there.
+  for (std::size_t i = 1; i < features.size(); ++i) {
+    if (features[i].dim() == 4 && features[i - 1].dim() == 4 &&
+        features[i].size(2) > features[i - 1].size(2)) {
+      throw UnsupportedError(
+          "az_nas: the cell outputs are not one feature pyramid (the resolution grows at cell " +
+          std::to_string(i) + "; e.g. an encoder run once per jigsaw tile)");
+    }
   }
   return features;
 }
