@@ -203,13 +203,7 @@ class NatsSssNetwork : public Network {
 };
 
 void check_task(const TaskInfo& task) {
-  if (task.num_classes <= 0 || task.height <= 0 || task.width <= 0 || task.channels <= 0) {
-    throw Error("nats_sss: task '" + task.name + "' has no valid input shape or class count");
-  }
-  if (task.height % 4 != 0 || task.width % 4 != 0) {
-    throw Error("nats_sss: task '" + task.name + "' input " + std::to_string(task.height) + "x" +
-                std::to_string(task.width) + " is not divisible by 4 (two stride-2 blocks)");
-  }
+  ops::check_task_shape(task, "nats_sss", 4, "two stride-2 blocks");
 }
 
 class NatsSssSpace : public SearchSpace {

@@ -388,13 +388,7 @@ class Nb101Network : public Network {
 };
 
 void check_task(const TaskInfo& task) {
-  if (task.num_classes <= 0 || task.height <= 0 || task.width <= 0 || task.channels <= 0) {
-    throw Error("nb101: task '" + task.name + "' has no valid input shape or class count");
-  }
-  if (task.height % 4 != 0 || task.width % 4 != 0) {
-    throw Error("nb101: task '" + task.name + "' input " + std::to_string(task.height) + "x" +
-                std::to_string(task.width) + " is not divisible by 4 (two 2x2 max-pools)");
-  }
+  ops::check_task_shape(task, "nb101", 4, "two 2x2 max-pools");
 }
 
 class Nb101Space : public SearchSpace {

@@ -246,13 +246,7 @@ class Nb201Network : public Network {
 };
 
 void check_task(const TaskInfo& task) {
-  if (task.num_classes <= 0 || task.height <= 0 || task.width <= 0 || task.channels <= 0) {
-    throw Error("nb201: task '" + task.name + "' has no valid input shape or class count");
-  }
-  if (task.height % 4 != 0 || task.width % 4 != 0) {
-    throw Error("nb201: task '" + task.name + "' input " + std::to_string(task.height) + "x" +
-                std::to_string(task.width) + " is not divisible by 4 (two stride-2 stages)");
-  }
+  ops::check_task_shape(task, "nb201", 4, "two stride-2 stages");
 }
 
 class Nb201Space : public SearchSpace {

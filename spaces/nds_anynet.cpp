@@ -196,21 +196,12 @@ AnyNetConfig parse_anynet(const std::string& arch, const std::string& space) {
   return config;
 }
 
-bool is_cifar(const TaskInfo& task) {
-  std::string name = task.name;
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name.find("cifar") != std::string::npos;
-}
-
 int stem_stride(const AnyNetConfig& config, const TaskInfo& task) {
-  return is_cifar(task) ? 1 : config.stem_stride;
+  return ops::is_cifar_task(task) ? 1 : config.stem_stride;
 }
 
 void check_task(const TaskInfo& task, const std::string& space) {
-  if (task.num_classes <= 0 || task.channels <= 0 || task.height <= 0 || task.width <= 0) {
-    throw Error(space + ": task '" + task.name + "' has no valid input shape or class count");
-  }
+  ops::check_task_shape(task, space, 1, "");
 }
 
 // ---------------------------------------------------------------- modules

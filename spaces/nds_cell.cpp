@@ -257,27 +257,13 @@ CellNet parse_cell_net(const std::string& arch, const std::string& space) {
   return out;
 }
 
-/// pycls picks NetworkCIFAR when the dataset name contains "cifar".
-bool is_cifar(const TaskInfo& task) {
-  std::string name = task.name;
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name.find("cifar") != std::string::npos;
-}
-
 void check_task(const TaskInfo& task, const std::string& space) {
-  if (task.num_classes <= 0 || task.channels <= 0 || task.height <= 0 || task.width <= 0) {
-    throw Error(space + ": task '" + task.name + "' has no valid input shape or class count");
-  }
   // Every reduction must see an even size, or pools and factorized reductions disagree on
   // the output size (pycls assumes it too).
-  const int stride = is_cifar(task) ? 4 : 32;
-  if (task.height % stride != 0 || task.width % stride != 0) {
-    throw Error(space + ": task '" + task.name + "' input " + std::to_string(task.height) + "x" +
-                std::to_string(task.width) + " is not divisible by " + std::to_string(stride) +
-                " (the network's total stride in the " + (is_cifar(task) ? "CIFAR" : "ImageNet") +
-                " setting)");
-  }
+  const bool cifar = ops::is_cifar_task(task);
+  ops::check_task_shape(task, space, cifar ? 4 : 32,
+                        std::string("the network's total stride in the ") +
+                            (cifar ? "CIFAR" : "ImageNet") + " setting");
 }
 
 bool is_reduction(int cell, int depth) { return cell == depth / 3 || cell == 2 * depth / 3; }
@@ -541,7 +527,7 @@ class NdsCellNetwork : public Network {
     const int c = net.width;
     int prev_prev = 0, prev = 0, current = c;
     bool reduction_prev = false;
-    if (is_cifar(task)) {
+    if (ops::is_cifar_task(task)) {
       const int stem = 3 * c;
       stem_ = register_module("stem", Chain());
       stem_->add_conv(conv2d(task.channels, stem, {3, 3}, {1, 1}, {1, 1}), hooks);
@@ -679,7 +665,7 @@ Complexity cell_complexity(const CellNet& net, const TaskInfo& task) {
   Size s0{task.height, task.width}, s1 = s0;
   int prev_prev = 0, prev = 0, current = c;
   bool reduction_prev = false;
-  if (is_cifar(task)) {
+  if (ops::is_cifar_task(task)) {
     s0 = s1 = counter.conv_bn(task.channels, 3 * c, 3, 1, 1, s0);
     prev_prev = prev = 3 * c;
   } else {

@@ -1,5 +1,10 @@
 #include "ops.hpp"
 
+#include <algorithm>
+#include <cctype>
+
+#include "zcb/error.hpp"
+
 namespace zcb::ops {
 
 torch::Tensor TappedReLUImpl::forward(const torch::Tensor& input) {
@@ -49,6 +54,25 @@ torch::Tensor TappedConvTranspose2dImpl::forward(const torch::Tensor& input) {
   // proxies select layers (isinstance(m, nn.Conv2d) is false for ConvTranspose2d), and
   // Network::layer_weights() leaves it out for the same reason.
   return conv_->forward(input);
+}
+
+void check_task_shape(const TaskInfo& task, const std::string& space, int stride,
+                      const std::string& why) {
+  if (task.num_classes <= 0 || task.height <= 0 || task.width <= 0 || task.channels <= 0) {
+    throw Error(space + ": task '" + task.name + "' has no valid input shape or class count");
+  }
+  if (task.height % stride != 0 || task.width % stride != 0) {
+    throw Error(space + ": task '" + task.name + "' input " + std::to_string(task.height) + "x" +
+                std::to_string(task.width) + " is not divisible by " + std::to_string(stride) +
+                " (" + why + ")");
+  }
+}
+
+bool is_cifar_task(const TaskInfo& task) {
+  std::string name = task.name;
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return name.find("cifar") != std::string::npos;
 }
 
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "zcb/network.hpp"
+#include "zcb/task.hpp"
 #include "zcb/torch_headers.hpp"
 
 namespace zcb::ops {
@@ -89,6 +91,15 @@ class TappedConvTranspose2dImpl : public torch::nn::Module {
   std::shared_ptr<NetworkHooks> hooks_;
 };
 TORCH_MODULE(TappedConvTranspose2d);
+
+/// Throws zcb::Error naming @p space when @p task has no valid input shape or class count, or
+/// when its input is not divisible by @p stride, the network's total downsampling (@p why says
+/// where it comes from, e.g. "two stride-2 stages").
+void check_task_shape(const TaskInfo& task, const std::string& space, int stride,
+                      const std::string& why);
+
+/// pycls's rule (NDS): the CIFAR network when the task (dataset) name contains "cifar".
+bool is_cifar_task(const TaskInfo& task);
 
 /// Conv2d options without bias, as every NAS cell uses them.
 torch::nn::Conv2dOptions conv_options(int in_channels, int out_channels, int kernel, int stride,
