@@ -209,7 +209,7 @@ void check_task(const TaskInfo& task) {
 class NatsSssSpace : public SearchSpace {
  public:
   std::string name() const override { return "nats_sss"; }
-  std::string benchmark() const override { return "nats_sss"; }
+  std::string benchmark() const override { return "nats-sss"; }
   std::string canonical(const std::string& arch) const override {
     return format_channels(parse_channels(arch));
   }

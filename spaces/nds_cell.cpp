@@ -39,8 +39,14 @@
 // AnyNet tables exactly (nds_anynet.cpp): multiply-accumulates of every convolution and of the
 // classifier (plus its bias), plus 5 per batch-norm output element, batch 1. The NDS cell
 // files were counted by a tool we could not find: over all 1,617 cell records our FLOPs differ
-// from theirs by 1-2 % on average per file, at most 9.1 % (NASNet); conv MACs alone are 2-4.5 %
-// off. The table's values stay the reference for FLOPs-based proxies.
+// from theirs by 1-2 % on average per file, at most 9.1 % (NASNet), in both directions
+// (`zcbench check-complexity --space nds_darts --csv DIR` lists every record). What it is not:
+// no least-squares combination of per-type counts of a hook-counted transcription (conv MACs,
+// depthwise MACs, batch-norm, ReLU, pooling with and without k^2, 'none' and FactorizedReduce
+// outputs, classifier) reproduces the DARTS file better than 2.9 % (so it is no fixed per-op
+// convention on this network), and pycls's static `flops_count` (utils/metrics.py, which walks
+// modules as a chain) is off by up to 14x. Params match every record, so the networks are the
+// same; the table's values stay the reference for FLOPs-based proxies.
 //
 // Deviations: `aux` must be false (the auxiliary head is training-only and no NDS record
 // uses it); `drop_prob` is accepted and ignored (drop path is off outside training).

@@ -255,7 +255,7 @@ void write_timing_file(const fs::path& path, const std::vector<TimingRow>& rows,
   std::sort(sorted.begin(), sorted.end(),
             [](const TimingRow& a, const TimingRow& b) { return a.arch_id < b.arch_id; });
   std::vector<std::int64_t> ids;
-  std::vector<double> build_ms, score_ms;
+  std::vector<double> build_ms, score_ms, peak_rss_mib;
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     if (i > 0 && sorted[i].arch_id == sorted[i - 1].arch_id) {
       throw Error("cannot write " + path.string() + ": arch_id " +
@@ -264,6 +264,7 @@ void write_timing_file(const fs::path& path, const std::vector<TimingRow>& rows,
     ids.push_back(sorted[i].arch_id);
     build_ms.push_back(sorted[i].build_ms);
     score_ms.push_back(sorted[i].score_ms);
+    peak_rss_mib.push_back(sorted[i].peak_rss_mib);
   }
   const std::string metadata =
       dump_metadata(path, {{"schema_version", kSchemaVersion}, {"info", info}});
@@ -271,6 +272,7 @@ void write_timing_file(const fs::path& path, const std::vector<TimingRow>& rows,
     h5::write_int64s(out, "/arch_id", ids);
     h5::write_doubles(out, "/build_ms", build_ms);
     h5::write_doubles(out, "/score_ms", score_ms);
+    h5::write_doubles(out, "/peak_rss_mib", peak_rss_mib);
     h5::write_string_attribute(out, kTimingsAttribute, metadata);
   });
 }
@@ -283,9 +285,15 @@ std::vector<TimingRow> read_timing_file(const fs::path& path) {
     const auto score_ms = h5::read_doubles(in, "/score_ms");
     check_length("/build_ms", build_ms.size(), ids.size());
     check_length("/score_ms", score_ms.size(), ids.size());
+    // Optional: sidecars written before peak memory was recorded lack it.
+    std::vector<double> peak_rss_mib(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    if (h5::exists(in, "/peak_rss_mib")) peak_rss_mib = h5::read_doubles(in, "/peak_rss_mib");
+    check_length("/peak_rss_mib", peak_rss_mib.size(), ids.size());
     check_sorted_ids(ids);
     std::vector<TimingRow> rows(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) rows[i] = {ids[i], build_ms[i], score_ms[i]};
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      rows[i] = {ids[i], build_ms[i], score_ms[i], peak_rss_mib[i]};
+    }
     return rows;
   });
 }

@@ -74,12 +74,16 @@ nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted
       errors.push_back(row->message);
     }
   }
-  double build_sum = 0.0, score_sum = 0.0;
+  double build_sum = 0.0, score_sum = 0.0, peak_rss = std::nan("");
   std::size_t timed = 0;
   for (const TimingRow& timing : proxy.timings) {
     if (!planned(timing.arch_id)) continue;
     build_sum += timing.build_ms;
     score_sum += timing.score_ms;
+    if (std::isfinite(timing.peak_rss_mib) &&
+        (std::isnan(peak_rss) || timing.peak_rss_mib > peak_rss)) {
+      peak_rss = timing.peak_rss_mib;
+    }
     ++timed;
   }
   const double n_planned = static_cast<double>(plan.size());
@@ -99,6 +103,7 @@ nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted
                                    : number_or_null(build_sum / static_cast<double>(timed))},
       {"mean_score_ms", timed == 0 ? nlohmann::json(nullptr)
                                    : number_or_null(score_sum / static_cast<double>(timed))},
+      {"max_peak_rss_mib", number_or_null(peak_rss)},
   };
 }
 

@@ -6,6 +6,7 @@
 
 #include "zcb/error.hpp"
 #include "zcb/results/composite.hpp"
+#include "zcb/search_space.hpp"
 
 namespace zcb {
 namespace {
@@ -34,10 +35,14 @@ T get_or(const json& object, const std::string& key, T fallback, const std::stri
 }
 
 SpaceRun parse_space_run(const json& object, const std::string& where) {
-  check_keys(object, {"space", "tasks", "proxies", "sample", "ground_truth"}, where);
+  check_keys(
+      object,
+      {"space", "benchmark", "tasks", "proxies", "sample", "archs", "ground_truth", "batch_size"},
+      where);
   SpaceRun run;
   run.space = get_or<std::string>(object, "space", "", where);
   if (run.space.empty()) throw Error(where + ": 'space' is required");
+  run.benchmark = get_or<std::string>(object, "benchmark", "", where);
   run.tasks = get_or<std::vector<std::string>>(object, "tasks", {}, where);
   run.proxies = get_or<std::vector<std::string>>(object, "proxies", {}, where);
   if (run.proxies.empty()) throw Error(where + ": 'proxies' must list at least one proxy");
@@ -48,7 +53,16 @@ SpaceRun parse_space_run(const json& object, const std::string& where) {
     run.sample.seed = get_or<std::uint64_t>(sample, "seed", 0, where + ".sample");
     if (run.sample.size < 0) throw Error(where + ".sample.size must be >= 0");
   }
+  run.archs = get_or<std::vector<std::int64_t>>(object, "archs", {}, where);
+  if (object.contains("archs") && object.contains("sample")) {
+    throw Error(where + ": give either 'sample' or 'archs', not both");
+  }
+  if (object.contains("archs") && run.archs.empty()) {
+    throw Error(where + ": 'archs' must list at least one architecture id");
+  }
   run.ground_truth = get_or<std::map<std::string, std::string>>(object, "ground_truth", {}, where);
+  run.batch_size = get_or<int>(object, "batch_size", 0, where);
+  if (run.batch_size < 0) throw Error(where + ": 'batch_size' must be positive");
   return run;
 }
 
@@ -128,6 +142,14 @@ std::vector<std::string> scored_proxies(const SpaceRun& run) {
     }
   }
   return names;
+}
+
+std::string benchmark_of(const SpaceRun& run) {
+  return run.benchmark.empty() ? make_search_space(run.space)->benchmark() : run.benchmark;
+}
+
+int batch_size_for(const RunConfig& config, const SpaceRun& run) {
+  return run.batch_size > 0 ? run.batch_size : config.batch_size;
 }
 
 }  // namespace zcb

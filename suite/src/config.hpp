@@ -20,10 +20,19 @@ struct SampleSpec {
 /// One space with its tasks and proxies.
 struct SpaceRun {
   std::string space;
+  /// The benchmark table scored, when not the space's default (SearchSpace::benchmark()): e.g.
+  /// `nds-darts-cifar` for the nds_darts space, whose default is the ImageNet sweep.
+  std::string benchmark;
   std::vector<std::string> tasks;  ///< empty = every task of the table
   std::vector<std::string> proxies;
   SampleSpec sample;
+  /// Explicit architecture ids (table rows) instead of a sample, e.g. a space's largest network
+  /// or the architectures a paper reports; empty = use `sample`.
+  std::vector<std::int64_t> archs;
   std::map<std::string, std::string> ground_truth;  ///< task -> metric; absent = table default
+  /// Images per batch for this space; 0 = the config's batch_size. ImageNet-resolution and
+  /// dense-prediction spaces cost 10-100x more per image than CIFAR ones.
+  int batch_size = 0;
 };
 
 /// Bootstrap settings of the stats stage.
@@ -52,6 +61,12 @@ struct RunConfig {
 /// The proxies scored per architecture for @p run: its proxies with every rank-aggregated
 /// composite (results/composite.hpp) replaced by its components, each name once, in order.
 std::vector<std::string> scored_proxies(const SpaceRun& run);
+
+/// The benchmark table @p run scores: its own `benchmark`, else its space's.
+std::string benchmark_of(const SpaceRun& run);
+
+/// The batch size @p run scores with: its own, else the config's.
+int batch_size_for(const RunConfig& config, const SpaceRun& run);
 
 /// Reads and validates a config; unknown keys and bad values are errors naming the key.
 RunConfig read_run_config(const std::filesystem::path& path);

@@ -85,12 +85,15 @@ Job job_from_json(const nlohmann::json& json) {
 nlohmann::json to_json(const JobResult& result) {
   nlohmann::json outcomes = nlohmann::json::array();
   for (const auto& outcome : result.outcomes) {
-    outcomes.push_back({{"proxy", outcome.proxy},
-                        {"score_bits", double_bits(outcome.score)},
-                        {"status", static_cast<int>(outcome.status)},
-                        {"message", outcome.message},
-                        {"build_ms", outcome.build_ms},
-                        {"score_ms", outcome.score_ms}});
+    outcomes.push_back(
+        {{"proxy", outcome.proxy},
+         {"score_bits", double_bits(outcome.score)},
+         {"status", static_cast<int>(outcome.status)},
+         {"message", outcome.message},
+         {"build_ms", outcome.build_ms},
+         {"score_ms", outcome.score_ms},
+         {"peak_rss_mib", std::isfinite(outcome.peak_rss_mib) ? nlohmann::json(outcome.peak_rss_mib)
+                                                              : nlohmann::json(nullptr)}});
   }
   return {{"job_id", result.job_id}, {"outcomes", outcomes}};
 }
@@ -106,6 +109,8 @@ JobResult job_result_from_json(const nlohmann::json& json) {
     outcome.message = item.at("message").get<std::string>();
     outcome.build_ms = item.at("build_ms").get<double>();
     outcome.score_ms = item.at("score_ms").get<double>();
+    const auto peak = item.find("peak_rss_mib");
+    if (peak != item.end() && peak->is_number()) outcome.peak_rss_mib = peak->get<double>();
     result.outcomes.push_back(std::move(outcome));
   }
   return result;

@@ -3,6 +3,7 @@
 /// the planner process and the worker processes. Torch-free.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -40,6 +41,7 @@ struct ProxyOutcome {
   std::string message;
   double build_ms = 0.0;
   double score_ms = 0.0;
+  double peak_rss_mib = std::nan("");  ///< see TimingRow::peak_rss_mib
 };
 
 struct JobResult {

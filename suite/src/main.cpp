@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "complexity_check.hpp"
 #include "config.hpp"
@@ -108,6 +110,80 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
   }
 }
 
+/// Prints one space's complexity check; false when a params mismatch is unexplained. A space
+/// whose table is not installed is reported and skipped.
+bool print_complexity_check(const std::string& space_name, const zcb::StagePaths& paths,
+                            std::int64_t sample_size, std::int64_t build_sample,
+                            const std::string& csv_dir) {
+  const auto space = zcb::make_search_space(space_name);
+  const fs::path table = zcb::data::table_path(paths.data_root, space->benchmark());
+  if (!fs::exists(table)) {
+    std::cout << space_name << ": skipped, table " << table.string()
+              << " not installed (zcbench convert " << space->benchmark() << ")\n";
+    return true;
+  }
+  const auto total = static_cast<std::int64_t>(zcb::data::read_table(table).size());
+  std::vector<std::int64_t> ids;
+  if (sample_size > 0) ids = zcb::sample_arch_ids(total, {sample_size, 1});
+  std::vector<std::int64_t> build_ids;
+  if (build_sample > 0) {
+    const std::vector<std::int64_t> all = ids.empty() ? zcb::sample_arch_ids(total, {0, 1}) : ids;
+    for (std::int64_t pick :
+         zcb::sample_arch_ids(static_cast<std::int64_t>(all.size()), {build_sample, 2})) {
+      build_ids.push_back(all.at(static_cast<std::size_t>(pick)));
+    }
+  }
+  const auto report = zcb::check_complexity(space_name, paths.data_root, ids, build_ids);
+  const auto percent = [](std::int64_t part, std::int64_t whole) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(2)
+        << 100.0 * static_cast<double>(part) / static_cast<double>(std::max<std::int64_t>(1, whole))
+        << "%";
+    return out.str();
+  };
+  std::cout << std::fixed << std::setprecision(2) << space_name << ": " << report.pairs
+            << " (architecture, task) networks counted analytically, " << report.built
+            << " of them built (build ms mean " << report.mean_build_ms << ", max "
+            << report.max_build_ms << "); built params differ from the analytic count in "
+            << report.analytic_mismatches << "\n";
+  if (report.params_source.empty()) {
+    std::cout << "  params: nothing published for this space\n";
+  } else {
+    const std::int64_t other =
+        report.params_checked - report.params_matches - report.seed_mean_mismatches;
+    std::cout << "  params vs " << report.params_source << ": " << report.params_matches << " / "
+              << report.params_checked << " equal ("
+              << percent(report.params_matches, report.params_checked) << "); "
+              << report.seed_mean_mismatches
+              << " differ because the published value is a mean over seeds that recorded"
+              << " different counts (not a whole number); " << other << " other mismatches\n";
+  }
+  if (report.flops_checked > 0) {
+    std::cout << "  flops vs table `flops`: " << report.flops_matches << " / "
+              << report.flops_checked << " equal ("
+              << percent(report.flops_matches, report.flops_checked)
+              << "); mean |relative difference| " << std::setprecision(4)
+              << report.flops_mean_abs_rel_diff << ", max " << report.flops_max_abs_rel_diff
+              << " (the space's file comment documents its FLOPs convention)\n";
+  }
+  if (report.largest_id >= 0) {
+    std::cout << "  largest network (analytic FLOPs, task " << report.largest_task << "): arch "
+              << report.largest_id << " " << report.largest_arch << ", " << report.largest_flops
+              << " FLOPs, " << report.largest_params << " params\n";
+  }
+  for (const auto& example : report.examples) std::cout << "  mismatch: " << example << '\n';
+  if (!csv_dir.empty()) {
+    fs::create_directories(csv_dir);
+    const fs::path csv = fs::path(csv_dir) / (space_name + ".csv");
+    std::ofstream out(csv);
+    out << "id,task,arch,analytic_params,published_params,built_params,analytic_flops,"
+           "published_flops\n";
+    for (const auto& row : report.csv_rows) out << row << '\n';
+    if (!out) throw zcb::Error("cannot write " + csv.string());
+  }
+  return report.params_all_explained();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -170,12 +246,19 @@ int main(int argc, char** argv) {
   std::string list_what;
   auto* list = app.add_subcommand("list", "list proxies, spaces, tasks or benchmarks");
   list->add_option("what", list_what, "proxies | spaces | tasks | benchmarks")->required();
-  std::string space_name = "nb201";
+  std::vector<std::string> check_spaces;
   std::int64_t sample_size = 0;
-  auto* check = app.add_subcommand("check-complexity",
-                                   "build architectures and compare params with the table");
-  check->add_option("--space", space_name, "search space");
+  auto* check = app.add_subcommand(
+      "check-complexity",
+      "build architectures and compare params and FLOPs with what the benchmark publishes");
+  check->add_option("--space", check_spaces, "search spaces (default, or 'all': every space)");
   check->add_option("--sample", sample_size, "fixed random sample size (default: all)");
+  std::int64_t build_sample = 0;
+  std::string csv_dir;
+  check->add_option("--csv", csv_dir, "also write <dir>/<space>.csv: every pair's counts");
+  check->add_option("--build-sample", build_sample,
+                    "build only this many of the checked architectures (default: all); the "
+                    "analytic counts are compared for all");
   auto* worker = app.add_subcommand("worker", "internal: score jobs read from standard input");
   worker->add_option("--threads", threads, "torch threads");
   worker->group("");  // hidden
@@ -235,26 +318,15 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (check->parsed()) {
-      const auto space = zcb::make_search_space(space_name);
-      const fs::path table = zcb::data::table_path(paths.data_root, space->benchmark());
-      const auto total = static_cast<std::int64_t>(zcb::data::read_table(table).size());
-      std::vector<std::int64_t> ids;
-      if (sample_size > 0) ids = zcb::sample_arch_ids(total, {sample_size, 1});
-      const auto report = zcb::check_complexity(space_name, table, ids);
-      std::cout << space_name << ": " << report.checked << " built, "
-                << report.checked - report.table_mismatches << " match the table's params ("
-                << std::fixed << std::setprecision(2)
-                << 100.0 * (report.checked - report.table_mismatches) /
-                       std::max<std::int64_t>(1, report.checked)
-                << "%); " << report.seed_mean_mismatches
-                << " differ because the table value is a mean over seeds that recorded different"
-                << " counts (not a whole number); "
-                << report.table_mismatches - report.seed_mean_mismatches << " other mismatches; "
-                << report.analytic_mismatches << " differ from the analytic count; build ms mean "
-                << report.mean_build_ms << ", max " << report.max_build_ms << '\n';
-      for (const auto& example : report.examples) std::cout << "  mismatch: " << example << '\n';
-      const bool all_explained = report.table_mismatches == report.seed_mean_mismatches;
-      return all_explained && report.analytic_mismatches == 0 ? 0 : 1;
+      if (check_spaces.empty() || check_spaces == std::vector<std::string>{"all"}) {
+        check_spaces = zcb::search_space_names();
+      }
+      bool all_explained = true;
+      for (const std::string& space_name : check_spaces) {
+        all_explained &=
+            print_complexity_check(space_name, paths, sample_size, build_sample, csv_dir);
+      }
+      return all_explained ? 0 : 1;
     }
     if (app.got_subcommand("render")) {
       zcb::render_stage(paths);

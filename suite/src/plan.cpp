@@ -26,7 +26,7 @@ std::vector<std::int64_t> sample_arch_ids(std::int64_t total, const SampleSpec& 
 }
 
 SpacePlan plan_space(const SpaceRun& run, const std::filesystem::path& data_root) {
-  const std::string benchmark = make_search_space(run.space)->benchmark();
+  const std::string benchmark = benchmark_of(run);
   const std::filesystem::path file = data::table_path(data_root, benchmark);
   if (!std::filesystem::exists(file)) {
     throw Error("benchmark table " + file.string() + " is missing: run `zcbench convert " +
@@ -35,7 +35,21 @@ SpacePlan plan_space(const SpaceRun& run, const std::filesystem::path& data_root
   SpacePlan plan;
   plan.table = data::read_table(file);
   plan.table_sha256 = data::sha256_file(file);
-  plan.archs = sample_arch_ids(static_cast<std::int64_t>(plan.table.size()), run.sample);
+  const auto total = static_cast<std::int64_t>(plan.table.size());
+  if (run.archs.empty()) {
+    plan.archs = sample_arch_ids(total, run.sample);
+  } else {
+    for (std::int64_t id : run.archs) {
+      if (id < 0 || id >= total) {
+        throw Error("run of space '" + run.space + "': architecture id " + std::to_string(id) +
+                    " is not a row of " + file.string() + " (0.." + std::to_string(total - 1) +
+                    ")");
+      }
+    }
+    plan.archs = run.archs;
+    std::sort(plan.archs.begin(), plan.archs.end());
+    plan.archs.erase(std::unique(plan.archs.begin(), plan.archs.end()), plan.archs.end());
+  }
   plan.tasks = run.tasks;
   if (plan.tasks.empty()) {
     for (const auto& task : plan.table.tasks) plan.tasks.push_back(task.info.name);

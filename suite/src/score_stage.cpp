@@ -170,7 +170,7 @@ class ScoreStage {
           for (const std::string& proxy_name : scored_proxies(run)) {
             const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
             KeyState& state = open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
-                                       table_sha, image_hashes);
+                                       batch_size_for(config_, run), table_sha, image_hashes);
             for (std::int64_t arch : archs) {
               state.planned.insert(arch);
               if (state.rows.count(arch) != 0) {
@@ -188,7 +188,7 @@ class ScoreStage {
             job.arch_id = arch;
             job.arch = table.arch_strings.at(static_cast<std::size_t>(arch));
             job.base_seed = base_seed;
-            job.batch_size = config_.batch_size;
+            job.batch_size = batch_size_for(config_, run);
             job.proxies = std::move(proxies);
             job.image_files = image_files_;
             job.device = options_.device;
@@ -202,7 +202,7 @@ class ScoreStage {
   }
 
   KeyState& open_key(const std::string& space, const TaskInfo& task, const std::string& proxy_name,
-                     int seed, const Proxy& proxy, std::uint64_t base_seed,
+                     int seed, const Proxy& proxy, std::uint64_t base_seed, int batch_size,
                      const std::string& table_sha, const nlohmann::json& image_hashes) {
     const KeyId id{space, task.name, proxy_name, seed};
     auto found = keys_.find(id);
@@ -240,7 +240,7 @@ class ScoreStage {
         {"higher_is_better", proxy.higher_is_better()},
         {"base_seed", base_seed},
         {"batch_size",
-         needs.needs_data ? (needs.batch_size > 0 ? needs.batch_size : config_.batch_size) : 0},
+         needs.needs_data ? (needs.batch_size > 0 ? needs.batch_size : batch_size) : 0},
         {"batch_norm", needs.batch_norm},
         {"float64", needs.float64},
         {"table_sha256", table_sha},
@@ -281,7 +281,8 @@ class ScoreStage {
       KeyState& state = keys_.at(KeyId{job.space, job.task.name, outcome.proxy, seed});
       state.rows[job.arch_id] =
           ScoreRow{job.arch_id, outcome.score, outcome.status, outcome.message};
-      state.timings[job.arch_id] = TimingRow{job.arch_id, outcome.build_ms, outcome.score_ms};
+      state.timings[job.arch_id] =
+          TimingRow{job.arch_id, outcome.build_ms, outcome.score_ms, outcome.peak_rss_mib};
       state.dirty = true;
     }
     ++summary_.jobs_done;

@@ -94,7 +94,7 @@ std::set<std::string> source_hashes(const nlohmann::json& provenance) {
 std::vector<std::string> benchmarks_of(const RunConfig& config) {
   std::vector<std::string> benchmarks;
   for (const SpaceRun& run : config.runs) {
-    const std::string benchmark = make_search_space(run.space)->benchmark();
+    const std::string benchmark = benchmark_of(run);
     // The space's table, then NAS-Bench-Suite-Zero's scores for it when they exist (the stats
     // stage compares our scores with them, results/reference_agreement.hpp).
     for (const std::string& name : {benchmark, suite_zero_benchmark_for(benchmark)}) {

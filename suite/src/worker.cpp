@@ -6,9 +6,14 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
+#endif
+
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <new>
@@ -183,6 +188,42 @@ std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, Pr
   return network;
 }
 
+namespace {
+
+/// Resets the process's peak resident set (VmHWM) so that the next peak_rss_mib() measures only
+/// what follows: Linux >= 4.0 resets it on "5" written to /proc/self/clear_refs. False where
+/// that is not possible, so that no lifetime peak is passed off as a per-job one.
+bool reset_peak_rss() {
+  // Hand the heap's free pages back first: otherwise memory an earlier, larger job freed stays
+  // resident and counts as this job's peak.
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+  std::ofstream clear_refs("/proc/self/clear_refs");
+  if (!clear_refs) return false;
+  clear_refs << "5";
+  clear_refs.flush();
+  return static_cast<bool>(clear_refs);
+}
+
+/// VmHWM of /proc/self/status in MiB; NaN when unreadable.
+double peak_rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      try {
+        return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:   123456 kB"
+      } catch (const std::exception&) {
+        break;
+      }
+    }
+  }
+  return std::nan("");
+}
+
+}  // namespace
+
 std::uint64_t JobRunner::proxy_seed(const Job& job, const std::string& proxy_name) {
   return seed_for(SeedPurpose::kProxy, {job.base_seed, "", "", proxy_name, 0});
 }
@@ -190,6 +231,7 @@ std::uint64_t JobRunner::proxy_seed(const Job& job, const std::string& proxy_nam
 ProxyOutcome JobRunner::run_alone(const Job& job, const std::string& proxy_name) {
   ProxyOutcome outcome;
   outcome.proxy = proxy_name;
+  const bool measure_memory = reset_peak_rss();
   capture(outcome, [&] {
     const Proxy& proxy = state_->proxy(proxy_name);
     ProxyContext context;
@@ -202,6 +244,7 @@ ProxyOutcome JobRunner::run_alone(const Job& job, const std::string& proxy_name)
     outcome.score_ms = elapsed_ms(start, context.device);
     set_score(outcome, score);
   });
+  if (measure_memory) outcome.peak_rss_mib = peak_rss_mib();
   return outcome;
 }
 
@@ -218,6 +261,7 @@ std::vector<ProxyOutcome> JobRunner::run_shared(const Job& job,
   std::vector<bool> alive(names.size(), true);
   double pass_ms = 0.0;
   const Proxy& first = state_->proxy(names.front());
+  const bool measure_memory = reset_peak_rss();
   bool ok = capture(shared, [&] {
     network = build(job, first, context, complexity, shared.build_ms);
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -248,6 +292,11 @@ std::vector<ProxyOutcome> JobRunner::run_shared(const Job& job,
       outcome.score_ms = elapsed_ms(start, context.device) + pass_ms / names.size();
       set_score(outcome, score);
     });
+  }
+  // The members share one network and one pass: the group's peak is each member's.
+  if (measure_memory) {
+    const double peak = peak_rss_mib();
+    for (ProxyOutcome& outcome : outcomes) outcome.peak_rss_mib = peak;
   }
   return outcomes;
 }

@@ -292,18 +292,43 @@ TEST(ScoreFile, SchemaMismatchesAreErrors) {
 TEST(TimingFile, RoundTripsSortedRows) {
   test::TempDir dir;
   const fs::path path = timing_path(dir / "seed-0.h5");
-  const std::vector<TimingRow> rows = {{5, 12.5, 3.25}, {1, 0.0, 1e-3}, {3, 1e6, 2.0}};
+  const std::vector<TimingRow> rows = {
+      {5, 12.5, 3.25, 812.5}, {1, 0.0, 1e-3, std::nan("")}, {3, 1e6, 2.0, 4096.0}};
   write_timing_file(path, rows, {{"device", "cpu"}, {"threads", 1}});
   const std::vector<TimingRow> read = read_timing_file(path);
   ASSERT_EQ(read.size(), 3u);
   EXPECT_EQ(read[0].arch_id, 1);
   EXPECT_EQ(read[0].score_ms, 1e-3);
+  EXPECT_TRUE(std::isnan(read[0].peak_rss_mib));
+  EXPECT_EQ(read[1].peak_rss_mib, 4096.0);
+  EXPECT_EQ(read[2].peak_rss_mib, 812.5);
   EXPECT_EQ(read[1].arch_id, 3);
   EXPECT_EQ(read[1].build_ms, 1e6);
   EXPECT_EQ(read[2].arch_id, 5);
   EXPECT_EQ(read[2].build_ms, 12.5);
   EXPECT_EQ(read[2].score_ms, 3.25);
   EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+}
+
+// Sidecars written before peak memory was recorded still read, with the peak unknown.
+TEST(TimingFile, ReadsSidecarsWithoutPeakMemory) {
+  test::TempDir dir;
+  const fs::path path = timing_path(dir / "seed-0.h5");
+  write_timing_file(path, {{2, 1.0, 2.0, 100.0}}, nullptr);
+  const std::string metadata = [&] {
+    H5::H5File in(path.string(), H5F_ACC_RDONLY);
+    return h5::read_string_attribute(in, "zcb_timings");
+  }();
+  h5::write_atomically(path, [&](H5::H5File& out) {
+    h5::write_int64s(out, "/arch_id", {2});
+    h5::write_doubles(out, "/build_ms", {1.0});
+    h5::write_doubles(out, "/score_ms", {2.0});
+    h5::write_string_attribute(out, "zcb_timings", metadata);
+  });
+  const std::vector<TimingRow> read = read_timing_file(path);
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].score_ms, 2.0);
+  EXPECT_TRUE(std::isnan(read[0].peak_rss_mib));
 }
 
 TEST(TimingFile, RejectsDuplicatesAndForeignFiles) {

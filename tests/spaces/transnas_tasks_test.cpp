@@ -74,6 +74,11 @@ TEST(TransNasTasks, EveryProxyOnEveryTaskThroughTheHarness) {
     for (const ProxyOutcome& outcome : result.outcomes) {
       std::cout << "[transnas task] " << task.name << " " << outcome.proxy << ": "
                 << to_string(outcome.status) << " " << outcome.message.substr(0, 100) << "\n";
+#if defined(__linux__)
+      // Each proxy's peak memory is measured from a reset at the start of its work: at least
+      // the process's code and the network (tens of MiB), never the unknown NaN, on Linux.
+      EXPECT_GT(outcome.peak_rss_mib, 10.0) << task.name << " " << outcome.proxy;
+#endif
       if (outcome.status == RowStatus::kOk) {
         ++finite;
       } else if (outcome.status == RowStatus::kUnsupported) {

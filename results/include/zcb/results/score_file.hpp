@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -56,6 +57,10 @@ struct TimingRow {
   std::int64_t arch_id = 0;
   double build_ms = 0.0;
   double score_ms = 0.0;
+  /// Peak resident memory of the process that built the network and computed the proxy (its
+  /// shared pass included), in MiB, measured from a reset at the start of that work; NaN where
+  /// the platform cannot reset the peak (non-Linux) and in sidecars written before it existed.
+  double peak_rss_mib = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The content of one score file.

@@ -1,0 +1,109 @@
+// Run-config parsing: per-run batch sizes and the errors that name the bad key.
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "plan.hpp"
+#include "zcb/data/manifest.hpp"
+#include "zcb/error.hpp"
+#include "zcb/proxy.hpp"
+#include "zcb/search_space.hpp"
+
+namespace zcb {
+namespace {
+
+nlohmann::json two_space_config() {
+  return nlohmann::json::parse(R"({
+    "batch_size": 64,
+    "runs": [
+      {"space": "nb201", "proxies": ["params"]},
+      {"space": "nds_darts", "proxies": ["naswot"], "batch_size": 16}
+    ]})");
+}
+
+TEST(RunConfig, PerRunBatchSizeOverridesTheConfigs) {
+  const RunConfig config = parse_run_config(two_space_config(), "two.json");
+  ASSERT_EQ(config.runs.size(), 2U);
+  EXPECT_EQ(batch_size_for(config, config.runs[0]), 64);
+  EXPECT_EQ(batch_size_for(config, config.runs[1]), 16);
+}
+
+TEST(RunConfig, BenchmarkDefaultsToTheSpacesTable) {
+  nlohmann::json raw = two_space_config();
+  raw["runs"][1]["benchmark"] = "nds-darts-cifar";
+  const RunConfig config = parse_run_config(raw, "two.json");
+  EXPECT_EQ(benchmark_of(config.runs[0]), "nb201");
+  EXPECT_EQ(benchmark_of(config.runs[1]), "nds-darts-cifar");
+}
+
+TEST(RunConfig, NegativeRunBatchSizeIsAnErrorNamingTheRun) {
+  nlohmann::json raw = two_space_config();
+  raw["runs"][1]["batch_size"] = -1;
+  try {
+    parse_run_config(raw, "two.json");
+    FAIL() << "accepted a negative batch size";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("two.json.runs[1]"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RunConfig, UnknownRunKeyIsAnErrorListingTheKnownOnes) {
+  nlohmann::json raw = two_space_config();
+  raw["runs"][0]["batchsize"] = 8;
+  try {
+    parse_run_config(raw, "two.json");
+    FAIL() << "accepted an unknown key";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'batchsize'"), std::string::npos) << message;
+    EXPECT_NE(message.find("batch_size"), std::string::npos) << message;
+  }
+}
+
+TEST(RunConfig, ExplicitArchsExcludeASample) {
+  nlohmann::json raw = two_space_config();
+  raw["runs"][0]["archs"] = {7, 3};
+  const RunConfig config = parse_run_config(raw, "two.json");
+  EXPECT_EQ(config.runs[0].archs, (std::vector<std::int64_t>{7, 3}));
+  raw["runs"][0]["sample"] = {{"size", 10}};
+  EXPECT_THROW(parse_run_config(raw, "two.json"), Error);
+  raw["runs"][0].erase("sample");
+  raw["runs"][0]["archs"] = nlohmann::json::array();
+  EXPECT_THROW(parse_run_config(raw, "two.json"), Error);
+}
+
+// Every committed config parses, and names registered spaces, benchmarks and proxies.
+TEST(RunConfig, CommittedConfigsAreValid) {
+  const auto manifests = data::manifest_names();
+  int configs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(ZCB_SOURCE_DIR) / "suite" / "configs")) {
+    if (entry.path().extension() != ".json") continue;
+    ++configs;
+    SCOPED_TRACE(entry.path().string());
+    const RunConfig config = read_run_config(entry.path());
+    for (const SpaceRun& run : config.runs) {
+      EXPECT_NO_THROW(make_search_space(run.space));
+      EXPECT_NE(std::find(manifests.begin(), manifests.end(), benchmark_of(run)), manifests.end());
+      for (const std::string& proxy : scored_proxies(run)) EXPECT_NO_THROW(make_proxy(proxy));
+    }
+  }
+  EXPECT_GE(configs, 6);
+}
+
+// A space whose benchmark() names no manifest could never be planned by `zcbench run`
+// (nats_sss once named its table "nats_sss" instead of "nats-sss").
+TEST(RunConfig, EverySpaceNamesAManifestedBenchmark) {
+  const auto manifests = data::manifest_names();
+  for (const std::string& name : search_space_names()) {
+    const std::string benchmark = make_search_space(name)->benchmark();
+    EXPECT_NE(std::find(manifests.begin(), manifests.end(), benchmark), manifests.end())
+        << name << " -> " << benchmark;
+  }
+}
+
+}  // namespace
+}  // namespace zcb
