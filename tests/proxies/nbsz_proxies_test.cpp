@@ -85,10 +85,12 @@ TEST_F(NbszProxyTest, FisherBroadcastsChannelsOverFanIn) {
 TEST_F(NbszProxyTest, Plain) { EXPECT_NEAR(score("plain"), 0.0057565108872950077, 1e-9); }
 TEST_F(NbszProxyTest, L2Norm) { EXPECT_NEAR(score("l2_norm"), 3.3198018074035645, 1e-6); }
 TEST_F(NbszProxyTest, Grasp) { EXPECT_NEAR(score("grasp"), -0.0001084841787815094, 1e-10); }
-TEST_F(NbszProxyTest, EpeNas) { EXPECT_NEAR(score("epe_nas"), 42.303108667205912, 1e-6); }
+TEST_F(NbszProxyTest, EpeNas) {
+  EXPECT_NEAR(score("epe_nas"), 42.303108667205912, test::kCrossHostRelTol * 42.3);
+}
 TEST_F(NbszProxyTest, EpeNasOverHundredClassesSkipsSingletons) {
   labels_ = torch::tensor({0, 0, 5, 5, 5, 110, 110, 7}, torch::kInt64);
-  EXPECT_NEAR(score("epe_nas", 120), 5.8592424308801654, 1e-6);
+  EXPECT_NEAR(score("epe_nas", 120), 5.8592424308801654, test::kCrossHostRelTol * 5.86);
 }
 TEST_F(NbszProxyTest, Zen) { EXPECT_NEAR(score("zen"), 1.502244234085083, 1e-5); }
 TEST_F(NbszProxyTest, ZenNoBn) { EXPECT_NEAR(score("zen_no_bn"), 0.14537489414215088, 1e-5); }
