@@ -40,7 +40,12 @@ class JacobCovProxy : public Proxy {
     network.zero_grad();
     torch::Tensor inputs = context.inputs.detach().clone().requires_grad_(true);
     torch::Tensor logits = network.forward(inputs);
+    // No path from the input to the output (e.g. a TransNAS cell whose every input edge is
+    // 'none'; zcbench skips those edges where the reference multiplies by 0): the Jacobian is
+    // zero, its correlation undefined, and the reference's NaN is the answer.
+    if (!logits.requires_grad()) return std::numeric_limits<double>::quiet_NaN();
     logits.backward(torch::ones_like(logits));
+    if (!inputs.grad().defined()) return std::numeric_limits<double>::quiet_NaN();
     const torch::Tensor jacobians =
         inputs.grad().detach().reshape({inputs.size(0), -1}).to(torch::kFloat64);
     const torch::Tensor centred = jacobians - jacobians.mean(1, /*keepdim=*/true);

@@ -305,5 +305,22 @@ TEST(TransNasSpaces, EveryProxyRunsOrReportsItsStatus) {
   }
 }
 
+// A cell whose every path from the input is 'none' (64-41414-0_03_011: node 1 = none(x),
+// node 2 = conv(node 1), node 3 = skip(node 1) + skip(node 2)) makes the output constant in the
+// input: jacob_cov is NaN, as in the reference (which multiplies by 0 where zcbench skips),
+// not an error about an undefined gradient (seen in the all-spaces run).
+TEST(TransNasSpaces, JacobCovOfAnInputIndependentCellIsNaN) {
+  const auto space = make_search_space("transnas_micro");
+  const TaskInfo t = task("class_scene", 63, 64);
+  torch::manual_seed(0);
+  const torch::Tensor inputs = torch::randn({4, 3, 64, 64});
+  const torch::Tensor labels = torch::randint(0, 63, {4}, torch::kInt64);
+  torch::manual_seed(1);
+  auto network = space->build("64-41414-0_03_011", t);
+  const double score =
+      test::score_with_requirements(*make_proxy("jacob_cov"), *network, inputs, labels, t, nullptr);
+  EXPECT_TRUE(std::isnan(score)) << score;
+}
+
 }  // namespace
 }  // namespace zcb
