@@ -6,6 +6,7 @@
 
 #include "zcb/data/table.hpp"
 #include "zcb/network.hpp"
+#include "zcb/results/reference_agreement.hpp"
 #include "zcb/search_space.hpp"
 #include "zcb/torch_headers.hpp"
 
@@ -33,8 +34,10 @@ bool any_finite(const std::vector<double>& values, const std::vector<std::int64_
 /// own table publishes params anyway).
 std::vector<PublishedParams> suite_zero_params(const std::filesystem::path& data_root,
                                                const BenchmarkTable& table, std::string& source) {
-  const auto path = table_path(data_root, "suite-zero-" + table.benchmark);
   std::vector<PublishedParams> out;
+  const std::string reference_name = suite_zero_benchmark_for(table.benchmark);
+  if (reference_name.empty()) return out;
+  const auto path = table_path(data_root, reference_name);
   if (!std::filesystem::exists(path)) return out;
   const BenchmarkTable reference = read_table(path);
   if (reference.size() != table.size()) return out;
@@ -56,7 +59,7 @@ std::vector<PublishedParams> suite_zero_params(const std::filesystem::path& data
     }
     out.push_back(std::move(published));
   }
-  if (!out.empty()) source = "suite-zero-" + table.benchmark + " `" + source + "`, every task";
+  if (!out.empty()) source = reference_name + " `" + source + "`, every task";
   return out;
 }
 
