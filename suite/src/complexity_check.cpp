@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "plan.hpp"
 #include "zcb/data/table.hpp"
 #include "zcb/network.hpp"
 #include "zcb/results/reference_agreement.hpp"
@@ -66,14 +67,18 @@ std::vector<PublishedParams> suite_zero_params(const std::filesystem::path& data
 }  // namespace
 
 ComplexityReport check_complexity(const std::string& space_name,
-                                  const std::filesystem::path& data_root,
-                                  const std::vector<std::int64_t>& arch_ids,
-                                  const std::vector<std::int64_t>& build_ids) {
+                                  const std::filesystem::path& data_root, std::int64_t sample_size,
+                                  std::int64_t build_sample) {
   const auto space = make_search_space(space_name);
   const BenchmarkTable table = read_table(table_path(data_root, space->benchmark()));
-  std::vector<std::int64_t> ids = arch_ids;
-  if (ids.empty()) {
-    for (std::size_t i = 0; i < table.size(); ++i) ids.push_back(static_cast<std::int64_t>(i));
+  const auto total = static_cast<std::int64_t>(table.size());
+  const std::vector<std::int64_t> ids = sample_arch_ids(total, {sample_size, 1});
+  std::set<std::int64_t> build_set;  // empty = build every checked architecture
+  if (build_sample > 0) {
+    for (std::int64_t pick :
+         sample_arch_ids(static_cast<std::int64_t>(ids.size()), {build_sample, 2})) {
+      build_set.insert(ids.at(static_cast<std::size_t>(pick)));
+    }
   }
   ComplexityReport report;
   // The table's own counts describe its first (reference) task's network.
@@ -89,7 +94,6 @@ ComplexityReport check_complexity(const std::string& space_name,
   }
   if (published.empty()) published.push_back({table.tasks.front().info.name, {}});
   const bool check_flops = any_finite(table.flops, ids);
-  const std::set<std::int64_t> build_set(build_ids.begin(), build_ids.end());
 
   double total_ms = 0.0, flops_rel_sum = 0.0;
   torch::NoGradGuard no_grad;

@@ -50,15 +50,14 @@ struct ComplexityReport {
   }
 };
 
-/// Checks @p arch_ids (all when empty) of @p space against the tables under @p data_root: the
-/// space's own table `params`/`flops` (its first task) when they are published there, else
-/// NAS-Bench-Suite-Zero's recorded `params` per task (`suite-zero-<benchmark>`, in millions
-/// rounded to 1e-6) where that table is installed. The analytic counts are compared for every
-/// pair; the networks of @p build_ids (all when empty) are also built and their parameters
-/// counted, which proves the analytic count describes the network (building is the slow part:
-/// ~0.6 s for a large NB101 network).
+/// Checks a fixed sample of @p sample_size architectures (0 = all, sampling seed 1) of @p space
+/// against the tables under @p data_root: the space's own table `params`/`flops` (its first task)
+/// when they are published there, else NAS-Bench-Suite-Zero's recorded `params` per task
+/// (`suite-zero-<benchmark>`, in millions rounded to 1e-6) where that table is installed. The
+/// analytic counts are compared for every pair; @p build_sample of them (0 = all, seed 2) are also
+/// built and their parameters counted, which proves the analytic count describes the network
+/// (building is the slow part: ~0.6 s for a large NB101 network).
 ComplexityReport check_complexity(const std::string& space, const std::filesystem::path& data_root,
-                                  const std::vector<std::int64_t>& arch_ids,
-                                  const std::vector<std::int64_t>& build_ids = {});
+                                  std::int64_t sample_size = 0, std::int64_t build_sample = 0);
 
 }  // namespace zcb

@@ -122,18 +122,7 @@ bool print_complexity_check(const std::string& space_name, const zcb::StagePaths
               << " not installed (zcbench convert " << space->benchmark() << ")\n";
     return true;
   }
-  const auto total = static_cast<std::int64_t>(zcb::data::read_table(table).size());
-  std::vector<std::int64_t> ids;
-  if (sample_size > 0) ids = zcb::sample_arch_ids(total, {sample_size, 1});
-  std::vector<std::int64_t> build_ids;
-  if (build_sample > 0) {
-    const std::vector<std::int64_t> all = ids.empty() ? zcb::sample_arch_ids(total, {0, 1}) : ids;
-    for (std::int64_t pick :
-         zcb::sample_arch_ids(static_cast<std::int64_t>(all.size()), {build_sample, 2})) {
-      build_ids.push_back(all.at(static_cast<std::size_t>(pick)));
-    }
-  }
-  const auto report = zcb::check_complexity(space_name, paths.data_root, ids, build_ids);
+  const auto report = zcb::check_complexity(space_name, paths.data_root, sample_size, build_sample);
   const auto percent = [](std::int64_t part, std::int64_t whole) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(2)
