@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "zcb/error.hpp"
 
 namespace zcb::proxies {
@@ -80,6 +83,22 @@ void require_batch(const ProxyContext& context, bool labels, const char* proxy) 
   if (!context.inputs.defined() || (labels && !context.labels.defined())) {
     throw Error(std::string(proxy) + ": the harness gave no data batch");
   }
+}
+
+std::int64_t count_distinct_rows(const torch::Tensor& bits) {
+  if (bits.dim() != 2) throw Error("count_distinct_rows: expects a 2-D matrix");
+  constexpr std::int64_t kBitsPerWord = 62;
+  const std::int64_t columns = bits.size(1);
+  std::vector<torch::Tensor> words;
+  for (std::int64_t begin = 0; begin < columns; begin += kBitsPerWord) {
+    const std::int64_t end = std::min(columns, begin + kBitsPerWord);
+    const torch::Tensor weights = torch::pow(
+        2, torch::arange(end - begin,
+                         torch::TensorOptions().dtype(torch::kInt64).device(bits.device())));
+    words.push_back((bits.slice(1, begin, end).to(torch::kInt64) * weights).sum(1));
+  }
+  if (words.size() == 1) return std::get<0>(torch::_unique(words[0], /*sorted=*/false)).size(0);
+  return std::get<0>(torch::unique_dim(torch::stack(words, 1), 0, /*sorted=*/false)).size(0);
 }
 
 }  // namespace zcb::proxies

@@ -32,6 +32,12 @@ double sum_over_layers(Network& network,
 /// score_after_pass. The harness's grouped route does the same steps once for several proxies.
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 
+/// Number of distinct rows of a 2-D 0/1 matrix (SWAP's distinct neuron patterns, TE-NAS's
+/// distinct activation regions). Each row is packed into 62-bit integer words first, so that
+/// for up to 62 columns one 1-D unique (a sort) replaces torch.unique(dim=0)'s much slower
+/// row-wise sort; distinct rows map to distinct words, so the count is the same.
+std::int64_t count_distinct_rows(const torch::Tensor& bits);
+
 /// Throws zcb::Error when the proxy needs data the harness did not provide.
 void require_batch(const ProxyContext& context, bool labels, const char* proxy);
 

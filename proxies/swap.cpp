@@ -45,25 +45,6 @@ void gaussian_init(Network& network) {
   }
 }
 
-/// Number of distinct rows of a (neurons x images) 0/1 matrix. Each row is packed into
-/// 62-bit integer words first, so that for up to 62 images one 1-D unique (a sort) replaces
-/// torch.unique(dim=0)'s much slower row-wise sort; distinct rows map to
-/// distinct words, so the count is the same.
-std::int64_t distinct_rows(const torch::Tensor& bits) {
-  constexpr std::int64_t kBitsPerWord = 62;
-  const std::int64_t images = bits.size(1);
-  std::vector<torch::Tensor> words;
-  for (std::int64_t begin = 0; begin < images; begin += kBitsPerWord) {
-    const std::int64_t end = std::min(images, begin + kBitsPerWord);
-    const torch::Tensor weights = torch::pow(
-        2, torch::arange(end - begin,
-                         torch::TensorOptions().dtype(torch::kInt64).device(bits.device())));
-    words.push_back((bits.slice(1, begin, end).to(torch::kInt64) * weights).sum(1));
-  }
-  if (words.size() == 1) return std::get<0>(torch::_unique(words[0], /*sorted=*/false)).size(0);
-  return std::get<0>(torch::unique_dim(torch::stack(words, 1), 0, /*sorted=*/false)).size(0);
-}
-
 class SwapProxy : public Proxy {
  public:
   std::string name() const override { return "swap"; }
@@ -102,7 +83,7 @@ class SwapProxy : public Proxy {
         network.hooks().on_relu_input = nullptr;
         throw Error("swap: the network has no ReLU on a 4-D feature map");
       }
-      total += static_cast<double>(distinct_rows(torch::cat(patterns, 1).t()));
+      total += static_cast<double>(proxies::count_distinct_rows(torch::cat(patterns, 1).t()));
     }
     network.hooks().on_relu_input = nullptr;
     return total / kRepeats;

@@ -245,6 +245,39 @@ class Nb201Network : public Network {
   ops::TappedLinear classifier_{nullptr};
 };
 
+/// TE-NAS's thin network (prune_tenas.py `model_config_thin` for nas-bench-201: C=1, N=1,
+/// depth=1, use_stem=False): the first cell only, at one channel, on the raw one-channel input,
+/// then lastact (BN + ReLU), global pooling and the classifier. TE-NAS builds it as its
+/// supernet with one-hot weights; see proxies/tenas_lr.cpp for what that changes.
+class Nb201ThinNetwork : public Network {
+ public:
+  Nb201ThinNetwork(const Genotype& genotype, int num_classes) {
+    const auto& hooks = shared_hooks();
+    cell_ = register_module("cell", Cell(genotype, kThinChannels, hooks));
+    last_norm_ = register_module("lastact_bn", ops::TappedBatchNorm2d(kThinChannels, hooks));
+    last_relu_ = register_module("lastact_relu", ops::TappedReLU(hooks));
+    classifier_ = register_module(
+        "classifier",
+        ops::TappedLinear(torch::nn::LinearOptions(kThinChannels, num_classes), hooks));
+  }
+  torch::Tensor forward_features(torch::Tensor input) override {
+    torch::Tensor x = cell_->forward(input);
+    if (hooks().on_cell_output) hooks().on_cell_output(x);
+    return last_relu_->forward(last_norm_->forward(x));
+  }
+  torch::Tensor head(torch::Tensor features) override {
+    return classifier_->forward(torch::adaptive_avg_pool2d(features, {1, 1}).flatten(1));
+  }
+
+  static constexpr int kThinChannels = 1;
+
+ private:
+  Cell cell_{nullptr};
+  ops::TappedBatchNorm2d last_norm_{nullptr};
+  ops::TappedReLU last_relu_{nullptr};
+  ops::TappedLinear classifier_{nullptr};
+};
+
 void check_task(const TaskInfo& task) {
   ops::check_task_shape(task, "nb201", 4, "two stride-2 stages");
 }
@@ -259,6 +292,14 @@ class Nb201Space : public SearchSpace {
   std::shared_ptr<Network> build(const std::string& arch, const TaskInfo& task) const override {
     check_task(task);
     return std::make_shared<Nb201Network>(parse_genotype(arch), task.num_classes, task.channels);
+  }
+  std::shared_ptr<Network> build_variant(const std::string& arch, const TaskInfo& task,
+                                         NetworkVariant variant) const override {
+    if (variant == NetworkVariant::kTenasThin) {
+      check_task(task);
+      return std::make_shared<Nb201ThinNetwork>(parse_genotype(arch), task.num_classes);
+    }
+    return SearchSpace::build_variant(arch, task, variant);
   }
   Complexity complexity(const std::string& arch, const TaskInfo& task) const override {
     check_task(task);

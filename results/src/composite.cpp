@@ -27,6 +27,17 @@ const std::vector<CompositeDefinition>& registry() {
         {"az_progressivity", true},
         {"az_trainability", true},
         {"flops", true}}},
+      {"tenas",
+       1,
+       "Chen et al., Neural Architecture Search on ImageNet in Four GPU Hours: A Theoretically "
+       "Inspired Perspective (TE-NAS), ICLR 2021",
+       "VITA-Group/TENAS: prune_tenas.py (prune_func_rank: rankings, rankings_sum)",
+       "sum of the dense ranks of the NTK condition number (lower is better) and of the number "
+       "of linear regions (higher is better)",
+       RankAggregation::kDenseRankSum,
+       // TE-NAS turns a NaN condition number into 1e5 (a very bad one): ranked last here.
+       /*non_finite_ranks_last=*/true,
+       {{"tenas_ntk", false}, {"tenas_lr", true}}},
   };
   return list;
 }
@@ -119,7 +130,9 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
       oriented[i] = directed;
     }
     if (scored.empty()) break;  // average_ranks needs at least one value
-    const std::vector<double> ranks = average_ranks(oriented);
+    const std::vector<double> ranks = definition.aggregation == RankAggregation::kDenseRankSum
+                                          ? dense_ranks(oriented)
+                                          : average_ranks(oriented);
     for (std::size_t i = 0; i < scored.size(); ++i) {
       total[i] += definition.aggregation == RankAggregation::kLogRankSum ? std::log(ranks[i] / n)
                                                                          : ranks[i];

@@ -62,7 +62,13 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
       const auto needs = proxy->requirements();
       std::string inputs =
           needs.needs_data ? (needs.needs_labels ? "batch+labels" : "batch") : "none";
-      if (needs.batch_size > 0) inputs += " (" + std::to_string(needs.batch_size) + ")";
+      if (needs.batch_size > 0) {
+        inputs += std::string(" (") + (needs.batch_up_to_image_count ? "<=" : "") +
+                  std::to_string(needs.batch_size) + ")";
+      }
+      if (needs.network != zcb::NetworkVariant::kBenchmark) {
+        inputs += std::string(", ") + zcb::to_string(needs.network);
+      }
       if (!needs.batch_norm) inputs += ", no BN";
       if (needs.float64) inputs += ", f64";
       if (proxy->shared_pass() != zcb::SharedPass::kNone) inputs += ", shared pass";

@@ -247,6 +247,9 @@ class ScoreStage {
         {"images_sha256", task_images},
         {"threads_per_worker", config_.threads_per_worker},
         {"device", options_.device}};
+    // Only where they differ from the defaults, so that earlier settings hashes stay valid.
+    if (needs.batch_up_to_image_count) settings["batch_up_to_image_count"] = true;
+    if (needs.network != NetworkVariant::kBenchmark) settings["network"] = to_string(needs.network);
     const std::string settings_hash = sha256_hex(settings.dump());
     state.provenance = {{"settings", settings},
                         {"settings_hash", settings_hash},

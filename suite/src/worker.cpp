@@ -10,6 +10,7 @@
 #include <malloc.h>  // malloc_trim
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -63,6 +64,15 @@ struct JobRunner::State {
     if (!slot) slot = make_proxy(name);
     return *slot;
   }
+  // The image set of @p job's task, loaded once.
+  const ImageSet& images(const Job& job) {
+    const std::string& source = job.task.image_source;
+    auto found = image_sets.find(source);
+    if (found == image_sets.end()) {
+      found = image_sets.emplace(source, load_image_source(source, job.image_files)).first;
+    }
+    return found->second;
+  }
   // The inputs and the task-loss targets of one batch of @p job's task (ProxyContext::labels).
   const std::pair<torch::Tensor, torch::Tensor>& batch(const Job& job, int size,
                                                        std::uint64_t seed) {
@@ -70,14 +80,8 @@ struct JobRunner::State {
     const auto key = std::make_tuple(task_to_json(task).dump(), size, seed);
     auto found = batches.find(key);
     if (found != batches.end()) return found->second;
-    auto images = image_sets.find(task.image_source);
-    if (images == image_sets.end()) {
-      images =
-          image_sets
-              .emplace(task.image_source, load_image_source(task.image_source, job.image_files))
-              .first;
-    }
-    Batch drawn = sample_batch(images->second, size, seed, batch_layout(images->second, task));
+    const ImageSet& set = images(job);
+    Batch drawn = sample_batch(set, size, seed, batch_layout(set, task));
     torch::Tensor inputs =
         torch::from_blob(drawn.pixels.data(), {drawn.n, drawn.channels, drawn.height, drawn.width},
                          torch::kFloat32)
@@ -148,7 +152,8 @@ std::string group_key(const Proxy& proxy) {
   return std::to_string(static_cast<int>(proxy.shared_pass())) + "/" +
          std::to_string(needs.needs_data) + std::to_string(needs.needs_labels) +
          std::to_string(needs.batch_norm) + std::to_string(needs.float64) + "/" +
-         std::to_string(needs.batch_size);
+         std::to_string(needs.batch_size) + std::to_string(needs.batch_up_to_image_count) + "/" +
+         to_string(needs.network);
 }
 
 }  // namespace
@@ -164,7 +169,7 @@ std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, Pr
   const SeedKey weights_key{job.base_seed, job.space, job.task.name, "", job.arch_id};
   torch::manual_seed(seed_for(SeedPurpose::kWeights, weights_key));
   const auto start = Clock::now();
-  std::shared_ptr<Network> network = space.build(job.arch, job.task);
+  std::shared_ptr<Network> network = space.build_variant(job.arch, job.task, needs.network);
   network->hooks().bypass_batch_norm = !needs.batch_norm;
   network->to(device, needs.float64 ? torch::kFloat64 : torch::kFloat32);
   network->train();
@@ -175,7 +180,10 @@ std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, Pr
   context.task = &job.task;
   context.complexity = &complexity;
   if (needs.needs_data) {
-    const int size = needs.batch_size > 0 ? needs.batch_size : job.batch_size;
+    int size = needs.batch_size > 0 ? needs.batch_size : job.batch_size;
+    if (needs.batch_up_to_image_count) {
+      size = static_cast<int>(std::min<std::size_t>(size, state_->images(job).size()));
+    }
     const std::uint64_t data_seed =
         seed_for(SeedPurpose::kData, {job.base_seed, job.space, job.task.name, "", 0});
     const auto& [inputs, labels] = state_->batch(job, size, data_seed);

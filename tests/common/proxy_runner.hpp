@@ -4,8 +4,11 @@
 /// worker. Seeding stays with the caller.
 #pragma once
 
+#include <string>
+
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
+#include "zcb/search_space.hpp"
 #include "zcb/torch_headers.hpp"
 
 namespace zcb::test {
@@ -25,6 +28,19 @@ inline TaskInfo cifar_task(int classes = 10, int side = 32) {
   task.num_classes = classes;
   task.height = task.width = side;
   return task;
+}
+
+/// True when the proxy registered as @p name scores the benchmark network, so that a toy network
+/// or a space's build() can stand in for it; false for proxies that ask the space for another
+/// network (tenas_lr: NetworkVariant::kTenasThin), tested on that variant.
+inline bool scores_benchmark_network(const std::string& name) {
+  return make_proxy(name)->requirements().network == NetworkVariant::kBenchmark;
+}
+
+/// The network the harness builds for @p proxy: the space's variant that the proxy asks for.
+inline std::shared_ptr<Network> build_for(const Proxy& proxy, const SearchSpace& space,
+                                          const std::string& arch, const TaskInfo& task) {
+  return space.build_variant(arch, task, proxy.requirements().network);
 }
 
 /// Applies @p proxy's requirements to @p network and scores it on @p inputs / @p labels.

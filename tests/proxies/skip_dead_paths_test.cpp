@@ -24,7 +24,7 @@ double score_once(const std::string& proxy_name, const std::string& arch, bool s
   const TaskInfo task = test::cifar_task(10, 16);
   const Complexity complexity = space->complexity(arch, task);
   torch::manual_seed(7);
-  auto network = space->build(arch, task);
+  auto network = test::build_for(*proxy, *space, arch, task);
   network->hooks().skip_dead_paths = skip;
   network->train();
   torch::manual_seed(11);

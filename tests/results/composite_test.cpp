@@ -74,6 +74,22 @@ TEST(Composite, AzNasRanksNonFiniteComponentsLast) {
                    std::log(2.0 / 3) + std::log(2.0 / 3) + std::log(1.0 / 3) + std::log(1.0));
 }
 
+TEST(Composite, TenasSumsDenseRanksAndRanksANanConditionNumberLast) {
+  // prune_tenas.py: sorted values, equal ones share a rank, the next distinct one gets +1.
+  ProxyResult ntk = component("tenas_ntk", {3, 1, 2, 2, 5, std::nan("")});
+  ntk.rows[5].status = RowStatus::kNonFinite;  // TE-NAS: NaN -> 1e5, the worst
+  const ProxyResult regions = component("tenas_lr", {10, 30, 30, 40, 50, 60});
+  const ProxyResult out = compute_composite(composite_definition("tenas"), {ntk, regions});
+  // dense ranks of -ntk (NaN lowest): [2, 4, 3, 3, 1, 0]; of lr: [0, 1, 1, 2, 3, 4]
+  const std::vector<double> expected = {2, 5, 4, 5, 4, 4};
+  ASSERT_EQ(out.rows.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(out.rows[i].status, RowStatus::kOk) << i;
+    EXPECT_DOUBLE_EQ(out.rows[i].score, expected[i]) << i;
+  }
+  EXPECT_TRUE(is_composite("tenas"));
+}
+
 TEST(Composite, MissingComponentRowMeansNoRow) {
   ProxyResult ntk = component("tenas_ntk", {1, 2, 3});
   ntk.rows.pop_back();

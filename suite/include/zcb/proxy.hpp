@@ -24,6 +24,11 @@ struct ProxyRequirements {
   bool batch_norm = true;    ///< false: the harness bypasses every batch norm
   bool float64 = false;      ///< the harness converts the network to float64 first
   int batch_size = 0;        ///< images per batch; 0 = the run config's default
+  /// true: batch_size is a maximum; a task whose image set has fewer images gets all of them
+  /// (a proxy that draws many crops per image, such as tenas_lr, instead of an error).
+  bool batch_up_to_image_count = false;
+  /// Which network of the architecture the proxy scores (SearchSpace::build_variant).
+  NetworkVariant network = NetworkVariant::kBenchmark;
 };
 
 /// Descriptive facts shown by `zcbench list proxies` and on the site.

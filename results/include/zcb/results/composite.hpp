@@ -18,6 +18,9 @@ enum class RankAggregation {
   kRankSum,
   /// sum_i log(rank_i / n): AZ-NAS's aggregate (`np.log(stats.rankdata(x) / n)` per component).
   kLogRankSum,
+  /// sum_i dense_rank_i (0, 1, ...: equal values share a rank, the next value's is one more;
+  /// TE-NAS `prune_tenas.py` ranks its two metrics that way before summing them).
+  kDenseRankSum,
 };
 
 /// One component: a registered proxy and the direction in which it ranks architectures.
@@ -54,7 +57,8 @@ const CompositeDefinition& composite_definition(const std::string& name);
 ///
 /// Every architecture that each component scored with status ok gets a score: component
 /// scores are oriented (negated when lower is better), ranked among those architectures in
-/// ascending order with ties given their average rank (scipy `rankdata` default), and
+/// ascending order with ties given their average rank (scipy `rankdata` default; dense ranks
+/// for kDenseRankSum), and
 /// aggregated. An architecture that a component did not score ok gets that component's status
 /// and message (the first such component in order); one missing in any component has no row.
 /// Throws zcb::Error when @p components does
