@@ -533,6 +533,21 @@ std::vector<std::string> image_source_files(const std::string& image_source,
   return used;
 }
 
+std::map<std::string, fs::path> image_files_for_source(
+    const std::string& image_source, const std::map<std::string, fs::path>& image_files) {
+  std::vector<std::string> names;
+  for (const auto& [name, path] : image_files) names.push_back(name);
+  std::vector<std::string> used;
+  try {
+    used = image_source_files(image_source, names);
+  } catch (const Error&) {
+    return image_files;  // load_image_source reports the unknown source
+  }
+  std::map<std::string, fs::path> files;
+  for (const std::string& name : used) files[name] = image_files.at(name);
+  return files;
+}
+
 std::vector<std::string> image_source_names() {
   return {kCifar10Source, kImagenetValSource, kImagenet16Source};
 }

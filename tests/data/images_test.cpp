@@ -388,6 +388,14 @@ TEST(Images, ImageSources) {
   EXPECT_EQ(image_source_files("imagenet-val-227-approx", manifest),
             (std::vector<std::string>{"imagenet_val_227_labels.csv", "a.JPEG", "b.JPEG"}));
   EXPECT_THROW(image_source_files("cifar100", manifest), Error);
+  std::map<std::string, std::filesystem::path> files;
+  for (const std::string& name : manifest) files[name] = "/mirror/" + name;
+  EXPECT_EQ(
+      image_files_for_source("cifar10", files),
+      (std::map<std::string, std::filesystem::path>{
+          {"cifar10_data_batch_1_first1000.bin", "/mirror/cifar10_data_batch_1_first1000.bin"}}));
+  EXPECT_EQ(image_files_for_source("imagenet-val-227-approx", files).size(), 3u);
+  EXPECT_EQ(image_files_for_source("cifar100", files), files);  // the load names the problem
   EXPECT_THAT(testing::error_message([] { load_image_source("cifar10", {}); }),
               HasSubstr("needs the file 'cifar10_data_batch_1_first1000.bin'"));
 }
