@@ -2,15 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
 #include <set>
 #include <vector>
 
 #include "common.hpp"  // proxies/: count_distinct_rows
+#include "mirror_images.hpp"
 #include "proxy_runner.hpp"
 #include "worker.hpp"
-#include "zcb/data/manifest.hpp"
 #include "zcb/error.hpp"
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
@@ -116,14 +114,9 @@ TEST_F(TenasLr, RequirementsAskForTheThinNetworkAndUpTo1000Images) {
 // stand-in is used whole (batch_up_to_image_count) instead of failing the 1000-image draw, and a
 // space without a thin network records `unsupported`.
 TEST(TenasLrHarness, ThinNetworkWholeImageSetAndUnsupportedSpaces) {
-  namespace fs = std::filesystem;
-  const char* env = std::getenv("ZCB_MIRROR");
-  const fs::path mirror = env != nullptr && *env != '\0' ? fs::path(env) : ZCB_DEFAULT_MIRROR;
-  std::map<std::string, fs::path> image_files;
-  for (const auto& file : data::manifest_for("images").files) {
-    image_files[file.name] = mirror / file.mirror_path;
-    if (!fs::exists(image_files[file.name])) GTEST_SKIP() << "missing " << file.mirror_path;
-  }
+  std::string missing;
+  const auto image_files = test::mirror_image_files(missing);
+  if (image_files.empty()) GTEST_SKIP() << "missing " << missing;
   torch::set_num_threads(1);
   TaskInfo imagenet16 = test::cifar_task(120, 16);
   imagenet16.name = "ImageNet16-120";

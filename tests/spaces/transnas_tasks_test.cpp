@@ -5,24 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <iostream>
 
+#include "mirror_images.hpp"
 #include "worker.hpp"
-#include "zcb/data/manifest.hpp"
 #include "zcb/proxy.hpp"
 #include "zcb/torch_headers.hpp"
 
 namespace zcb {
 namespace {
-
-namespace fs = std::filesystem;
-
-fs::path mirror_root() {
-  const char* env = std::getenv("ZCB_MIRROR");
-  const fs::path path = env != nullptr && *env != '\0' ? fs::path(env) : ZCB_DEFAULT_MIRROR;
-  return fs::exists(path) ? path : fs::path();
-}
 
 TaskInfo tnb_task(const std::string& name, int classes, int side, const std::string& loss) {
   TaskInfo info;
@@ -36,13 +27,9 @@ TaskInfo tnb_task(const std::string& name, int classes, int side, const std::str
 }
 
 TEST(TransNasTasks, EveryProxyOnEveryTaskThroughTheHarness) {
-  const fs::path mirror = mirror_root();
-  if (mirror.empty()) GTEST_SKIP() << "no data mirror (set ZCB_MIRROR)";
-  std::map<std::string, fs::path> image_files;
-  for (const auto& file : data::manifest_for("images").files) {
-    image_files[file.name] = mirror / file.mirror_path;
-    if (!fs::exists(image_files[file.name])) GTEST_SKIP() << "missing " << file.mirror_path;
-  }
+  std::string missing;
+  const auto image_files = test::mirror_image_files(missing);
+  if (image_files.empty()) GTEST_SKIP() << "missing " << missing;
   torch::set_num_threads(1);
   // The transnas table's tasks and losses, inputs shrunk to 64x64 (jigsaw keeps its 64x64 tiles):
   // smaller ones leave a 1x1 map where batch norm on one image fails (synflow_bn).
