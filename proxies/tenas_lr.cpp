@@ -6,8 +6,10 @@
 // (Linear_Region_Collector, LinearRegionCount.update2D / calc_LR) and `prune_tenas.py`
 // (`model_config_thin` and `Linear_Region_Collector(input_size=(1000, 1, 3, 3),
 // sample_batch=3)`).
-// Network: the thin network of the architecture (NetworkVariant::kTenasThin; for NB201 one
-// cell at one channel, no stem, then BN + ReLU, pooling and classifier), default PyTorch
+// Network: the thin network of the architecture (NetworkVariant::kTenasThin), which TE-NAS
+// defines for its two spaces: NB201 (one cell at one channel, no stem, then BN + ReLU, pooling
+// and classifier) and DARTS (a normal cell at one channel and a reduction cell at two, no stem;
+// the NDS DARTS files). Other spaces record `unsupported`. Default PyTorch
 // initialisation (prune_launch.py's 'kaiming_normal' + '_fanin' matches no branch of
 // init_model), train mode, no gradient.
 // Inputs: 3 batches of 1000 samples; a sample is a random 3x3 crop (no padding) of one random

@@ -48,6 +48,9 @@
 // modules as a chain) is off by up to 14x. Params match every record, so the networks are the
 // same; the table's values stay the reference for FLOPs-based proxies.
 //
+// build_variant(kTenasThin): TE-NAS's thin network of a DARTS-space architecture (tenas_lr);
+// see NdsThinNetwork.
+//
 // Deviations: `aux` must be false (the auxiliary head is training-only and no NDS record
 // uses it); `drop_prob` is accepted and ignored (drop path is off outside training).
 // skip_dead_paths: when no tap watches, steps whose value never reaches the concatenated output
@@ -588,6 +591,74 @@ class NdsCellNetwork : public Network {
   ops::TappedLinear classifier_{nullptr};
 };
 
+/// Operations of TE-NAS's DARTS space (TENAS lib/models/cell_operations.py DARTS_SPACE).
+constexpr std::array<const char*, 8> kTenasDartsOps = {
+    "none",         "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
+    "dil_conv_3x3", "dil_conv_5x5", "avg_pool_3x3", "max_pool_3x3"};
+
+/// Why @p cell is not a cell of TE-NAS's DARTS space (4 steps, every step concatenated, the
+/// operations of kTenasDartsOps), or "" when it is one.
+std::string outside_tenas_darts_space(const CellType& cell, const std::string& kind) {
+  if (cell.steps() != 4) {
+    return "its " + kind + " cell has " + std::to_string(cell.steps()) + " steps (DARTS: 4)";
+  }
+  if (cell.concat != std::vector<int>{2, 3, 4, 5}) {
+    return "its " + kind + " cell does not concatenate exactly steps 2..5";
+  }
+  for (const Edge& edge : cell.edges) {
+    const bool known =
+        std::any_of(kTenasDartsOps.begin(), kTenasDartsOps.end(),
+                    [&](const char* name) { return name == std::string(edge.op.name); });
+    if (!known) return "its " + kind + " cell uses " + edge.op.name + ", not a DARTS operation";
+  }
+  return "";
+}
+
+/// TE-NAS's thin network for its DARTS space (TENAS prune_tenas.py `model_config_thin` for
+/// darts: C=1, N=1, depth=2, use_stem=False, steps=4, multiplier=4; the network is
+/// search_model_darts_nasnet.py NASNetworkDARTS): the normal cell at one channel on (x, x), the
+/// reduction cell at two channels on (x, normal cell output), where x is the raw one-channel
+/// input, then lastact (BN + ReLU over 8 channels), global pooling and the classifier. The
+/// cells are the architecture's own (TE-NAS runs its supernet with one-hot weights; see
+/// proxies/tenas_lr.cpp). The operations are pycls's, which equal xautodl's DARTS operations
+/// that TE-NAS builds (sep_conv = two ReLU-dw-pw-BN, dil_conv = one, skip at stride 2 =
+/// FactorizedReduce); FactorizedReduce pads its shifted input by one pixel as both do, so the
+/// odd 3x3 inputs reduce to 2x2 on both of its branches.
+class NdsThinNetwork : public Network {
+ public:
+  NdsThinNetwork(const CellNet& net, int num_classes) {
+    const auto& hooks = shared_hooks();
+    constexpr int kInput = 1;  // the input's one channel, and stem_multiplier * C
+    normal_ = register_module("cell0", Cell(net.normal, kInput, kInput, kThinChannels,
+                                            /*reduction=*/false, /*reduction_prev=*/false, hooks));
+    const int normal_out = normal_->multiplier() * kThinChannels;
+    reduce_ = register_module("cell1", Cell(net.reduce, kInput, normal_out, 2 * kThinChannels,
+                                            /*reduction=*/true, /*reduction_prev=*/false, hooks));
+    const int channels = reduce_->multiplier() * 2 * kThinChannels;
+    last_norm_ = register_module("lastact_bn", ops::TappedBatchNorm2d(channels, hooks));
+    last_relu_ = register_module("lastact_relu", ops::TappedReLU(hooks));
+    classifier_ = register_module(
+        "classifier", ops::TappedLinear(torch::nn::LinearOptions(channels, num_classes), hooks));
+  }
+  torch::Tensor forward_features(torch::Tensor input) override {
+    torch::Tensor normal = normal_->forward(input, input);
+    if (hooks().on_cell_output) hooks().on_cell_output(normal);
+    torch::Tensor reduced = reduce_->forward(input, normal);
+    if (hooks().on_cell_output) hooks().on_cell_output(reduced);
+    return last_relu_->forward(last_norm_->forward(reduced));
+  }
+  torch::Tensor head(torch::Tensor features) override {
+    return classifier_->forward(torch::adaptive_avg_pool2d(features, {1, 1}).flatten(1));
+  }
+
+ private:
+  static constexpr int kThinChannels = 1;
+  Cell normal_{nullptr}, reduce_{nullptr};
+  ops::TappedBatchNorm2d last_norm_{nullptr};
+  ops::TappedReLU last_relu_{nullptr};
+  ops::TappedLinear classifier_{nullptr};
+};
+
 // ---------------------------------------------------------------- analytic complexity
 
 /// Counts parameters and FLOPs (see the file comment) of bias-free convs and batch norms.
@@ -720,6 +791,24 @@ class NdsCellSpace : public SearchSpace {
   std::shared_ptr<Network> build(const std::string& arch, const TaskInfo& task) const override {
     check_task(task, info_.name);
     return std::make_shared<NdsCellNetwork>(parse_cell_net(arch, info_.name), task);
+  }
+  /// kTenasThin: TE-NAS defines its thin network for the DARTS space, so architectures whose
+  /// two cells lie in it (every record of the DARTS files) get NdsThinNetwork; any other
+  /// (ENAS, PNAS, Amoeba, NASNet: 5 steps, other operations) is unsupported.
+  std::shared_ptr<Network> build_variant(const std::string& arch, const TaskInfo& task,
+                                         NetworkVariant variant) const override {
+    if (variant != NetworkVariant::kTenasThin)
+      return SearchSpace::build_variant(arch, task, variant);
+    check_task(task, info_.name);
+    const CellNet net = parse_cell_net(arch, info_.name);
+    std::string outside = outside_tenas_darts_space(net.normal, "normal");
+    if (outside.empty()) outside = outside_tenas_darts_space(net.reduce, "reduction");
+    if (!outside.empty()) {
+      throw UnsupportedError(std::string(info_.name) +
+                             ": TE-NAS defines its tenas_thin network for the DARTS " +
+                             "space only, and this architecture is outside it: " + outside);
+    }
+    return std::make_shared<NdsThinNetwork>(net, task.num_classes);
   }
   Complexity complexity(const std::string& arch, const TaskInfo& task) const override {
     check_task(task, info_.name);

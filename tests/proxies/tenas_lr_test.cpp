@@ -25,6 +25,28 @@ constexpr const char* kAllSkip =
     "skip_connect~2|";
 constexpr const char* kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 
+// A DARTS-space NDS architecture (4 steps, steps 2..5 concatenated, DARTS operations). The
+// reduction cell uses every DARTS operation on the cell inputs, i.e. at stride 2 on 3x3 crops.
+constexpr const char* kDartsSpaceArch =
+    R"({"aux":false,"depth":8,"drop_prob":0.0,"genotype":{"normal":[["sep_conv_3x3",0],)"
+    R"(["sep_conv_5x5",1],["dil_conv_3x3",0],["skip_connect",2],["dil_conv_5x5",1],)"
+    R"(["max_pool_3x3",3],["avg_pool_3x3",0],["skip_connect",4]],"normal_concat":[2,3,4,5],)"
+    R"("reduce":[["sep_conv_3x3",0],["sep_conv_5x5",1],["dil_conv_3x3",0],["dil_conv_5x5",1],)"
+    R"(["max_pool_3x3",0],["avg_pool_3x3",1],["skip_connect",0],["skip_connect",1]],)"
+    R"("reduce_concat":[2,3,4,5]},"width":16})";
+
+/// An NDS DARTS-format architecture whose cells are all `op` on the two cell inputs.
+std::string uniform_darts_arch(const std::string& op, int steps = 4) {
+  std::string edges, concat;
+  for (int step = 0; step < steps; ++step) {
+    edges += std::string(step ? "," : "") + "[\"" + op + "\",0],[\"" + op + "\",1]";
+    concat += std::string(step ? "," : "") + std::to_string(2 + step);
+  }
+  return R"({"aux":false,"depth":8,"drop_prob":0.0,"genotype":{"normal":[)" + edges +
+         R"(],"normal_concat":[)" + concat + R"(],"reduce":[)" + edges + R"(],"reduce_concat":[)" +
+         concat + R"(]},"width":16})";
+}
+
 std::int64_t parameter_count(Network& network) {
   std::int64_t total = 0;
   for (const auto& parameter : network.parameters()) total += parameter.numel();
@@ -63,6 +85,59 @@ TEST_F(TenasLr, ThinNb201NetworkIsOneCellAtOneChannel) {
   // The benchmark variant is the benchmark network.
   auto full = space->build_variant(kAllConv3x3, task, NetworkVariant::kBenchmark);
   EXPECT_EQ(parameter_count(*full), space->complexity(kAllConv3x3, task).params);
+}
+
+TEST_F(TenasLr, ThinDartsNetworkIsANormalAndAReductionCell) {
+  const auto space = make_search_space("nds_darts");
+  const TaskInfo task = test::cifar_task(10, 32);
+  // All skips. Normal cell (C=1): two ReLU-Conv1x1-BN preprocessings of the 1-channel input
+  // (1 + 2 each), identities. Reduction cell (C=2): preprocess0 from the input (2 + 4),
+  // preprocess1 from the normal cell's 4 channels (8 + 4), 8 stride-2 skips = FactorizedReduce
+  // (two 2->1 1x1 convs + BN(2): 8 each). lastact BN(8) (16), Linear(8 -> 10) (90).
+  auto skips =
+      space->build_variant(uniform_darts_arch("skip_connect"), task, NetworkVariant::kTenasThin);
+  EXPECT_EQ(parameter_count(*skips), 3 + 3 + 6 + 12 + 8 * 8 + 16 + 90);
+  // Every DARTS operation takes the odd 3x3 crops at stride 2 (FactorizedReduce pads).
+  auto mixed = space->build_variant(kDartsSpaceArch, task, NetworkVariant::kTenasThin);
+  mixed->train();
+  const torch::Tensor out = mixed->forward(torch::randn({5, 1, 3, 3}));
+  EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{5, 10}));
+  EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
+  // The DARTS sweeps hold the same space.
+  for (const char* name : {"nds_darts_lr_wd", "nds_darts_fix_w_d"}) {
+    EXPECT_NO_THROW(
+        make_search_space(name)->build_variant(kDartsSpaceArch, task, NetworkVariant::kTenasThin))
+        << name;
+  }
+}
+
+TEST_F(TenasLr, NdsCellsOutsideTheDartsSpaceAreUnsupported) {
+  const TaskInfo task = test::cifar_task(10, 32);
+  const auto darts = make_search_space("nds_darts");
+  // 5 steps (ENAS, PNAS, Amoeba, NASNet), a non-DARTS operation, a partial concat.
+  const std::string five_steps = uniform_darts_arch("sep_conv_3x3", 5);
+  const std::string conv = uniform_darts_arch("conv_3x3");
+  std::string partial = uniform_darts_arch("sep_conv_3x3");
+  const std::string whole = R"("normal_concat":[2,3,4,5])";
+  partial.replace(partial.find(whole), whole.size(), R"("normal_concat":[2,3,4])");
+  for (const std::string& arch : {five_steps, conv, partial}) {
+    ASSERT_NO_THROW(darts->canonical(arch)) << arch;  // valid NDS architectures
+    try {
+      darts->build_variant(arch, task, NetworkVariant::kTenasThin);
+      ADD_FAILURE() << "built a thin network for " << arch;
+    } catch (const UnsupportedError& e) {
+      EXPECT_NE(std::string(e.what()).find("DARTS"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(
+      make_search_space("nds_enas")->build_variant(five_steps, task, NetworkVariant::kTenasThin),
+      UnsupportedError);
+  // The NDS AnyNet spaces have no cells at all.
+  EXPECT_THROW(make_search_space("nds_resnet")
+                   ->build_variant(R"({"block_type":"res_basic_block","bot_muls":[],)"
+                                   R"("ds":[1,1,2],"num_gs":[],"ss":[4,1,2],"ws":[8,8,16]})",
+                                   task, NetworkVariant::kTenasThin),
+               UnsupportedError);
 }
 
 TEST_F(TenasLr, SpacesWithoutAThinNetworkAreUnsupported) {
@@ -110,9 +185,9 @@ TEST_F(TenasLr, RequirementsAskForTheThinNetworkAndUpTo1000Images) {
   EXPECT_TRUE(proxy->higher_is_better());
 }
 
-// Through the harness: the thin network is built for NB201, the 158-image ImageNet16-120
-// stand-in is used whole (batch_up_to_image_count) instead of failing the 1000-image draw, and a
-// space without a thin network records `unsupported`.
+// Through the harness: the thin network is built for NB201 and NDS DARTS, the 158-image
+// ImageNet16-120 stand-in is used whole (batch_up_to_image_count) instead of failing the 1000-image
+// draw, and a space without a thin network records `unsupported`.
 TEST(TenasLrHarness, ThinNetworkWholeImageSetAndUnsupportedSpaces) {
   std::string missing;
   const auto image_files = test::mirror_image_files(missing);
@@ -141,6 +216,11 @@ TEST(TenasLrHarness, ThinNetworkWholeImageSetAndUnsupportedSpaces) {
     EXPECT_GT(outcome.score, 1.0) << task->name;
     EXPECT_LE(outcome.score, 3000.0) << task->name;
   }
+  // NDS DARTS (the thin network reads 3x3 crops, so CIFAR images keep this test small).
+  const ProxyOutcome darts = run("nds_darts", kDartsSpaceArch, cifar);
+  EXPECT_EQ(darts.status, RowStatus::kOk) << darts.message;
+  EXPECT_GT(darts.score, 1.0);
+  EXPECT_LE(darts.score, 3000.0);
   const ProxyOutcome nb101 = run("nb101", "011001000|input,conv1x1-bn-relu,output", cifar);
   EXPECT_EQ(nb101.status, RowStatus::kUnsupported) << nb101.message;
   EXPECT_NE(nb101.message.find("tenas_thin"), std::string::npos) << nb101.message;
