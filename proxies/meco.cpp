@@ -50,6 +50,9 @@ class MecoProxy : public Proxy {
     const auto add = [&total](const torch::Tensor& output) {
       const torch::Tensor first = output.detach()[0];
       const torch::Tensor features = first.reshape({first.size(0), -1});
+      // One value per channel: R is all NaN, zeroed, so m = 0 and the sum is unchanged. Return
+      // before corrcoef, which would log a degrees-of-freedom warning for every such output.
+      if (features.size(1) < 2) return;
       torch::Tensor correlation = torch::corrcoef(features);
       correlation.masked_fill_(correlation.isnan() | correlation.isinf(), 0.0);
       const double smallest = torch::linalg_eigvalsh(correlation).min().item<double>();
