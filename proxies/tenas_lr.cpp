@@ -87,8 +87,8 @@ class TenasLrProxy : public Proxy {
         "Chen et al., Neural Architecture Search on ImageNet in Four GPU Hours: A "
         "Theoretically Inspired Perspective (TE-NAS), ICLR 2021",
         "VITA-Group/TENAS: lib/procedures/linear_region_counter.py, prune_tenas.py", "",
-        "#distinct ReLU activation patterns of the thin (C=1, one cell) network over 3000 "
-        "random 3x3 one-channel crops"};
+        "#distinct ReLU activation patterns of the thin network (no stem, C=1; NB201 and "
+        "DARTS spaces) over 3000 random 3x3 one-channel crops"};
   }
   bool higher_is_better() const override { return true; }
 
