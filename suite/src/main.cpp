@@ -116,8 +116,9 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
   }
 }
 
-/// Prints one space's complexity check; false when a params mismatch is unexplained. A space
-/// whose table is not installed is reported and skipped.
+/// Prints one space's complexity check; false when a params mismatch is unexplained or a
+/// published FLOPs count differs (every space that publishes FLOPs matches them exactly). A
+/// space whose table is not installed is reported and skipped.
 bool print_complexity_check(const std::string& space_name, const zcb::StagePaths& paths,
                             std::int64_t sample_size, std::int64_t build_sample,
                             const std::string& csv_dir) {
@@ -159,7 +160,10 @@ bool print_complexity_check(const std::string& space_name, const zcb::StagePaths
               << percent(report.flops_matches, report.flops_checked)
               << "); mean |relative difference| " << std::setprecision(4)
               << report.flops_mean_abs_rel_diff << ", max " << report.flops_max_abs_rel_diff
-              << " (the space's file comment documents its FLOPs convention)\n";
+              << (report.flops_matches == report.flops_checked
+                      ? ""
+                      : " (the space's file comment documents its FLOPs convention)")
+              << "\n";
   }
   if (report.largest_id >= 0) {
     std::cout << "  largest network (analytic FLOPs, task " << report.largest_task << "): arch "
@@ -176,7 +180,7 @@ bool print_complexity_check(const std::string& space_name, const zcb::StagePaths
     for (const auto& row : report.csv_rows) out << row << '\n';
     if (!out) throw zcb::Error("cannot write " + csv.string());
   }
-  return report.params_all_explained();
+  return report.params_all_explained() && report.flops_matches == report.flops_checked;
 }
 
 }  // namespace

@@ -69,22 +69,21 @@ struct SpaceFile {
   const char* space;
   const char* file;
   bool cifar;
-  bool anynet;
 };
 const SpaceFile kFiles[] = {
-    {"nds_darts", "DARTS_in.json", false, false},
-    {"nds_darts_lr_wd", "DARTS_lr-wd_in.json", false, false},
-    {"nds_darts_fix_w_d", "DARTS_fix-w-d_in.json", false, false},
-    {"nds_enas", "ENAS_in.json", false, false},
-    {"nds_pnas", "PNAS_in.json", false, false},
-    {"nds_amoeba", "Amoeba_in.json", false, false},
-    {"nds_nasnet", "NASNet_in.json", false, false},
-    {"nds_resnet", "ResNet_lr-wd_in.json", false, true},
-    {"nds_resnet_reruns", "ResNet_reruns.json", true, true},
-    {"nds_resnext_a", "ResNeXt-A_in.json", false, true},
-    {"nds_resnext_b", "ResNeXt-B_in.json", false, true},
-    {"nds_vanilla", "Vanilla_lr-wd_in.json", false, true},
-    {"nds_vanilla_reruns", "Vanilla_reruns.json", true, true},
+    {"nds_darts", "DARTS_in.json", false},
+    {"nds_darts_lr_wd", "DARTS_lr-wd_in.json", false},
+    {"nds_darts_fix_w_d", "DARTS_fix-w-d_in.json", false},
+    {"nds_enas", "ENAS_in.json", false},
+    {"nds_pnas", "PNAS_in.json", false},
+    {"nds_amoeba", "Amoeba_in.json", false},
+    {"nds_nasnet", "NASNet_in.json", false},
+    {"nds_resnet", "ResNet_lr-wd_in.json", false},
+    {"nds_resnet_reruns", "ResNet_reruns.json", true},
+    {"nds_resnext_a", "ResNeXt-A_in.json", false},
+    {"nds_resnext_b", "ResNeXt-B_in.json", false},
+    {"nds_vanilla", "Vanilla_lr-wd_in.json", false},
+    {"nds_vanilla_reruns", "Vanilla_reruns.json", true},
 };
 
 std::int64_t built_params(const Network& network) {
@@ -141,12 +140,7 @@ TEST(NdsSpaces, ComplexityMatchesTheNdsRecords) {
       const double error = std::abs(static_cast<double>(complexity.flops) / flops - 1.0);
       worst_flops_error = std::max(worst_flops_error, error);
       total_flops_error += error;
-      if (entry.anynet) {
-        EXPECT_EQ(complexity.flops, flops) << "record " << i;
-      } else {
-        // The cell files' FLOP counter is unknown; ours stays within 10 % (see nds_cell.cpp).
-        EXPECT_LT(error, 0.1) << "record " << i;
-      }
+      EXPECT_EQ(complexity.flops, flops) << "record " << i;
       EXPECT_EQ(space->canonical(arch), arch);
       if (all) {  // every record also built: built params == analytic params
         torch::NoGradGuard no_grad;
