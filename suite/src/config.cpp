@@ -114,6 +114,29 @@ RunConfig parse_run_config(const json& raw, const std::filesystem::path& source)
     config.runs.push_back(
         parse_space_run(raw.at("runs")[i], where + ".runs[" + std::to_string(i) + "]"));
   }
+  // Statistics and the site are per (space, task): two runs may share a space only with
+  // explicit, disjoint task lists (e.g. one run per task).
+  for (std::size_t i = 0; i < config.runs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      const SpaceRun& a = config.runs[j];
+      const SpaceRun& b = config.runs[i];
+      if (a.space != b.space) continue;
+      std::string shared;
+      if (a.tasks.empty() || b.tasks.empty()) {
+        shared = "every task (one of them lists no tasks)";
+      } else {
+        for (const std::string& task : b.tasks) {
+          if (std::find(a.tasks.begin(), a.tasks.end(), task) != a.tasks.end()) shared = task;
+        }
+      }
+      if (!shared.empty()) {
+        throw Error(where + ": runs[" + std::to_string(j) + "] and runs[" + std::to_string(i) +
+                    "] both score " + a.space + " on " + shared +
+                    "; statistics are per space and task, so put their proxies in one run or "
+                    "give the runs disjoint 'tasks'");
+      }
+    }
+  }
   return config;
 }
 

@@ -76,6 +76,29 @@ TEST(RunConfig, ExplicitArchsExcludeASample) {
 }
 
 // Every committed config parses, and names registered spaces, benchmarks and proxies.
+TEST(RunConfig, RunsOfOneSpaceMustHaveDisjointTasks) {
+  const auto config = [](const char* tasks_a, const char* tasks_b) {
+    return nlohmann::json::parse(std::string(R"({"name": "t", "runs": [)") +
+                                 R"({"space": "nb201", "proxies": ["params"])" + tasks_a + "}," +
+                                 R"({"space": "nb201", "proxies": ["flops"])" + tasks_b + "}]}");
+  };
+  // One run per task is fine.
+  EXPECT_NO_THROW(parse_run_config(
+      config(R"(, "tasks": ["cifar10"])", R"(, "tasks": ["cifar100"])"), "c.json"));
+  for (const auto& [a, b] : std::vector<std::pair<const char*, const char*>>{
+           {R"(, "tasks": ["cifar10", "cifar100"])", R"(, "tasks": ["cifar100"])"},
+           {"", R"(, "tasks": ["cifar100"])"}}) {
+    try {
+      parse_run_config(config(a, b), "c.json");
+      ADD_FAILURE() << "accepted two runs scoring the same task: " << a << " / " << b;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("runs[0] and runs[1] both score nb201"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(RunConfig, CommittedConfigsAreValid) {
   const auto manifests = data::manifest_names();
   int configs = 0;
