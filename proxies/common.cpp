@@ -87,18 +87,62 @@ void require_batch(const ProxyContext& context, bool labels, const char* proxy) 
 
 std::int64_t count_distinct_rows(const torch::Tensor& bits) {
   if (bits.dim() != 2) throw Error("count_distinct_rows: expects a 2-D matrix");
-  constexpr std::int64_t kBitsPerWord = 62;
-  const std::int64_t columns = bits.size(1);
-  std::vector<torch::Tensor> words;
-  for (std::int64_t begin = 0; begin < columns; begin += kBitsPerWord) {
-    const std::int64_t end = std::min(columns, begin + kBitsPerWord);
-    const torch::Tensor weights = torch::pow(
-        2, torch::arange(end - begin,
-                         torch::TensorOptions().dtype(torch::kInt64).device(bits.device())));
-    words.push_back((bits.slice(1, begin, end).to(torch::kInt64) * weights).sum(1));
+  // 0/1 bytes on the host, in the matrix's own layout: SWAP passes a transposed view, and
+  // reading it through its strides saves a copy of a matrix with about a million rows.
+  torch::Tensor host = bits.to(torch::kCPU);
+  if (host.scalar_type() != torch::kBool) host = host.ne(0);  // bool is stored as 0/1 bytes
+  static_assert(sizeof(bool) == sizeof(std::uint8_t), "bool tensors are read as bytes");
+  const std::int64_t rows = host.size(0);
+  const std::int64_t columns = host.size(1);
+  const std::int64_t words_per_row = std::max<std::int64_t>(1, (columns + 63) / 64);
+  std::vector<std::uint64_t> words(static_cast<std::size_t>(rows * words_per_row), 0);
+  const auto* data = reinterpret_cast<const std::uint8_t*>(host.data_ptr<bool>());
+  const std::int64_t row_stride = host.stride(0);
+  const std::int64_t column_stride = host.stride(1);
+  const auto pack = [&](std::int64_t row, std::int64_t column) {
+    const std::uint64_t bit = data[row * row_stride + column * column_stride];
+    words[static_cast<std::size_t>(row * words_per_row + column / 64)] |= bit << (column % 64);
+  };
+  // Walk memory in order: down the columns when the rows are the contiguous dimension.
+  if (row_stride <= column_stride) {
+    for (std::int64_t column = 0; column < columns; ++column) {
+      for (std::int64_t row = 0; row < rows; ++row) pack(row, column);
+    }
+  } else {
+    for (std::int64_t row = 0; row < rows; ++row) {
+      for (std::int64_t column = 0; column < columns; ++column) pack(row, column);
+    }
   }
-  if (words.size() == 1) return std::get<0>(torch::_unique(words[0], /*sorted=*/false)).size(0);
-  return std::get<0>(torch::unique_dim(torch::stack(words, 1), 0, /*sorted=*/false)).size(0);
+  if (words_per_row == 1 && columns <= 24) {  // every pattern fits a 2^columns bitmap
+    std::vector<bool> seen(std::size_t{1} << columns, false);
+    std::int64_t distinct = 0;
+    for (const std::uint64_t word : words) {
+      if (!seen[word]) {
+        seen[word] = true;
+        ++distinct;
+      }
+    }
+    return distinct;
+  }
+  if (words_per_row == 1) {
+    std::sort(words.begin(), words.end());
+    return std::unique(words.begin(), words.end()) - words.begin();
+  }
+  std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
+  for (std::int64_t row = 0; row < rows; ++row) order[static_cast<std::size_t>(row)] = row;
+  const auto row_begin = [&](std::int64_t row) {
+    return words.begin() + static_cast<std::ptrdiff_t>(row * words_per_row);
+  };
+  const auto row_less = [&](std::int64_t a, std::int64_t b) {
+    return std::lexicographical_compare(row_begin(a), row_begin(a) + words_per_row, row_begin(b),
+                                        row_begin(b) + words_per_row);
+  };
+  std::sort(order.begin(), order.end(), row_less);
+  std::int64_t distinct = rows > 0 ? 1 : 0;
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (row_less(order[i - 1], order[i])) ++distinct;
+  }
+  return distinct;
 }
 
 }  // namespace zcb::proxies

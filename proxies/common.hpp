@@ -33,9 +33,10 @@ double sum_over_layers(Network& network,
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 
 /// Number of distinct rows of a 2-D 0/1 matrix (SWAP's distinct neuron patterns, TE-NAS's
-/// distinct activation regions). Each row is packed into 62-bit integer words first, so that
-/// for up to 62 columns one 1-D unique (a sort) replaces torch.unique(dim=0)'s much slower
-/// row-wise sort; distinct rows map to distinct words, so the count is the same.
+/// distinct activation regions); any nonzero entry counts as 1. Each row is packed into
+/// 64-bit words, read through the matrix's strides (a transposed view costs no copy); up to
+/// 24 columns are counted with a bitmap, more by sorting the packed rows. Distinct rows map
+/// to distinct words, so the count is torch.unique(dim=0)'s, exactly.
 std::int64_t count_distinct_rows(const torch::Tensor& bits);
 
 /// Throws zcb::Error when the proxy needs data the harness did not provide.

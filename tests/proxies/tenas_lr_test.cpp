@@ -228,7 +228,7 @@ TEST(TenasLrHarness, ThinNetworkWholeImageSetAndUnsupportedSpaces) {
 
 TEST(CountDistinctRows, MatchesASetOfRowsOnBothPackings) {
   torch::manual_seed(1);
-  for (const std::int64_t columns : {5, 62, 63, 130}) {
+  for (const std::int64_t columns : {5, 24, 25, 62, 64, 65, 130}) {
     // Few distinct rows among many: rows copied from a small pool.
     const torch::Tensor pool = torch::randint(0, 2, {37, columns}, torch::kUInt8);
     const torch::Tensor rows = pool.index({torch::randint(0, 37, {500}, torch::kInt64)});
@@ -241,6 +241,15 @@ TEST(CountDistinctRows, MatchesASetOfRowsOnBothPackings) {
     }
     EXPECT_EQ(proxies::count_distinct_rows(rows), static_cast<std::int64_t>(distinct.size()))
         << columns << " columns";
+    // The same matrix stored column-major (SWAP's transposed view) and as bool.
+    const torch::Tensor column_major = rows.t().contiguous().t();
+    ASSERT_LT(column_major.stride(0), column_major.stride(1));
+    EXPECT_EQ(proxies::count_distinct_rows(column_major),
+              static_cast<std::int64_t>(distinct.size()))
+        << columns << " columns, column-major";
+    EXPECT_EQ(proxies::count_distinct_rows(rows.to(torch::kBool)),
+              static_cast<std::int64_t>(distinct.size()))
+        << columns << " columns, bool";
   }
 }
 
