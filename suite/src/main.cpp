@@ -25,6 +25,7 @@
 #include "zcb/error.hpp"
 #include "zcb/proxy.hpp"
 #include "zcb/results/composite.hpp"
+#include "zcb/results/merge.hpp"
 #include "zcb/search_space.hpp"
 
 namespace {
@@ -49,6 +50,52 @@ fs::path self_executable() {
     throw zcb::Error("cannot locate the zcbench executable (/proc/self/exe is missing)");
   }
   return "/proc/self/exe";
+}
+
+/// "I/N" (0-based shard I of N) -> {I, N}; anything else is a zcb::Error with an example.
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      std::size_t used_index = 0, used_count = 0;
+      const int index = std::stoi(text.substr(0, slash), &used_index);
+      const int count = std::stoi(text.substr(slash + 1), &used_count);
+      if (used_index == slash && used_count == text.size() - slash - 1 && count >= 1 &&
+          index >= 0 && index < count) {
+        return {index, count};
+      }
+    }
+  } catch (const std::exception&) {
+  }
+  throw zcb::Error("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4 ... 3/4");
+}
+
+/// `zcbench merge`: one line per merged key; exit 0, or 3 when some key is still incomplete.
+int print_merge(const fs::path& results_root) {
+  const std::vector<zcb::MergedKey> merged = zcb::merge_shards(results_root);
+  bool all_complete = true;
+  for (const zcb::MergedKey& key : merged) {
+    std::cerr << "[merge] " << fs::relative(key.target, results_root).string() << ": " << key.rows
+              << " rows from " << key.parts_found << " part file(s)"
+              << (key.complete ? ", complete" : ", INCOMPLETE");
+    for (const std::string& part : key.missing_or_incomplete) {
+      std::cerr << (&part == &key.missing_or_incomplete.front() ? " (missing or incomplete: "
+                                                                : ", ")
+                << part;
+    }
+    std::cerr << (key.missing_or_incomplete.empty() ? "" : ")") << '\n';
+    all_complete = all_complete && key.complete;
+  }
+  if (merged.empty()) {
+    std::cerr << "[merge] no part files (seed-<k>.part-<i>-of-<n>.h5) under "
+              << (results_root / "raw").string() << '\n';
+  }
+  if (!all_complete) {
+    std::cerr << "[merge] some keys are incomplete: finish their shards and merge again, or run "
+                 "`zcbench score` without --shard to score what is missing\n";
+    return 3;
+  }
+  return 0;
 }
 
 void print_list(const std::string& what, const zcb::StagePaths& paths) {
@@ -216,6 +263,10 @@ int main(int argc, char** argv) {
   bool no_shared_pass = false;
   run->add_flag("--no-shared-pass", no_shared_pass,
                 "compute every proxy alone (same scores, more time; for checking)");
+  std::string shard_text;
+  const char* shard_help =
+      "score only shard I of N (0-based, e.g. 2/8) into part files; `zcbench merge` joins them";
+  run->add_option("--shard", shard_text, shard_help);
 
   auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
   fetch->add_option("benchmarks", names, "benchmarks (default: all)");
@@ -237,6 +288,9 @@ int main(int argc, char** argv) {
                     "how often finished rows are saved");
   score->add_flag("--no-shared-pass", no_shared_pass,
                   "compute every proxy alone (same scores, more time; for checking)");
+  score->add_option("--shard", shard_text, shard_help);
+  auto* merge = app.add_subcommand(
+      "merge", "join the part files of sharded score runs into the files `stats` reads");
   auto* stats = app.add_subcommand("stats", "compute statistics from the score files");
   stats->add_option("--config", config_path, "run config (JSON)")
       ->required()
@@ -331,6 +385,7 @@ int main(int argc, char** argv) {
       zcb::render_stage(paths);
       return 0;
     }
+    if (merge->parsed()) return print_merge(paths.results_root);
 
     const zcb::RunConfig config = zcb::read_run_config(config_path);
     nlohmann::json provenance = zcb::environment_provenance();
@@ -355,6 +410,9 @@ int main(int argc, char** argv) {
       options.workers = workers;
       options.force = force;
       options.shared_pass = !no_shared_pass;
+      if (!shard_text.empty()) {
+        std::tie(options.shard_index, options.shard_count) = parse_shard(shard_text);
+      }
       options.device = device;
       options.environment = provenance;
       options.worker_executable = self_executable();
@@ -365,6 +423,11 @@ int main(int argc, char** argv) {
         std::cerr << "[score] interrupted: " << summary.jobs_done
                   << " jobs saved; rerun the same command to resume\n";
         return 130;
+      }
+      if (options.shard_count > 1) {
+        std::cerr << "[score] shard " << options.shard_index << "/" << options.shard_count
+                  << " done; once every shard is, run `zcbench merge`, then `zcbench stats`\n";
+        return 0;
       }
     }
     if (run->parsed() || stats->parsed()) {

@@ -25,6 +25,16 @@ std::vector<std::int64_t> sample_arch_ids(std::int64_t total, const SampleSpec& 
   return ids;
 }
 
+int shard_of(const std::string& space, const std::string& task, int seed, std::int64_t position,
+             int shard_count) {
+  if (shard_count < 1) throw Error("shard count " + std::to_string(shard_count) + " < 1");
+  if (shard_count == 1) return 0;
+  // The first 8 hex digits of a sha256: the same offset on every platform and compiler.
+  const std::string digest = data::sha256_hex(space + "/" + task + "/" + std::to_string(seed));
+  const auto offset = static_cast<std::int64_t>(std::stoull(digest.substr(0, 8), nullptr, 16));
+  return static_cast<int>((offset + position) % shard_count);
+}
+
 SpacePlan plan_space(const SpaceRun& run, const std::filesystem::path& data_root) {
   const std::string benchmark = benchmark_of(run);
   const std::filesystem::path file = data::table_path(data_root, benchmark);

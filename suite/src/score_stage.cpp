@@ -44,6 +44,8 @@ struct KeyState {
   std::map<std::int64_t, TimingRow> timings;
   nlohmann::json provenance;
   std::set<std::int64_t> planned;
+  /// Sharded runs: planned rows an unsharded file of the key already holds (not rescored).
+  std::set<std::int64_t> done_elsewhere;
   bool dirty = false;
 };
 
@@ -171,9 +173,14 @@ class ScoreStage {
             const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
             KeyState& state = open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
                                        batch_size_for(config_, run), table_sha, image_hashes);
-            for (std::int64_t arch : archs) {
+            for (std::size_t position = 0; position < archs.size(); ++position) {
+              const std::int64_t arch = archs[position];
+              if (shard_of(run.space, task.name, seed, static_cast<std::int64_t>(position),
+                           options_.shard_count) != options_.shard_index) {
+                continue;
+              }
               state.planned.insert(arch);
-              if (state.rows.count(arch) != 0) {
+              if (state.rows.count(arch) != 0 || state.done_elsewhere.count(arch) != 0) {
                 ++summary_.rows_skipped;
               } else {
                 missing[arch].push_back(proxy_name);
@@ -209,7 +216,8 @@ class ScoreStage {
     auto found = keys_.find(id);
     if (found != keys_.end()) return found->second;
     KeyState& state = keys_[id];
-    state.key = ScoreKey{space, task.name, proxy_name, seed, 0, 1};
+    state.key =
+        ScoreKey{space, task.name, proxy_name, seed, options_.shard_index, options_.shard_count};
     state.path = score_path(options_.results_root, state.key);
 
     const ProxyRequirements needs = proxy.requirements();
@@ -256,14 +264,25 @@ class ScoreStage {
                         {"settings_hash", settings_hash},
                         {"environment", options_.environment}};
 
-    if (fs::exists(state.path) && !options_.force) {
-      ScoreFile existing = read_score_file(state.path);
+    const auto check_settings = [&](const ScoreFile& existing, const fs::path& path) {
       const std::string old_hash = existing.provenance.value("settings_hash", "");
       if (old_hash != settings_hash) {
-        throw Error(state.path.string() + " was scored with different settings (" +
+        throw Error(path.string() + " was scored with different settings (" +
                     existing.provenance.value("settings", nlohmann::json()).dump() +
                     "); rerun with --force to rescore, or use another results root");
       }
+    };
+    const fs::path unsharded =
+        score_path(options_.results_root, ScoreKey{space, task.name, proxy_name, seed, 0, 1});
+    if (options_.shard_count > 1 && fs::exists(unsharded) && !options_.force) {
+      // An earlier merge (or unsharded run) holds these rows: the shard skips them.
+      const ScoreFile merged = read_score_file(unsharded);
+      check_settings(merged, unsharded);
+      for (const ScoreRow& row : merged.rows) state.done_elsewhere.insert(row.arch_id);
+    }
+    if (fs::exists(state.path) && !options_.force) {
+      ScoreFile existing = read_score_file(state.path);
+      check_settings(existing, state.path);
       for (ScoreRow& row : existing.rows) state.rows[row.arch_id] = std::move(row);
       const fs::path timing_file = timing_path(state.path);
       if (fs::exists(timing_file)) {
@@ -320,8 +339,10 @@ class ScoreStage {
       file.key = state.key;
       file.provenance = state.provenance;
       for (const auto& [arch, row] : state.rows) file.rows.push_back(row);
-      file.complete = std::all_of(state.planned.begin(), state.planned.end(),
-                                  [&](std::int64_t arch) { return state.rows.count(arch) != 0; });
+      file.complete =
+          std::all_of(state.planned.begin(), state.planned.end(), [&](std::int64_t arch) {
+            return state.rows.count(arch) != 0 || state.done_elsewhere.count(arch) != 0;
+          });
       write_score_file(state.path, file);
       std::vector<TimingRow> timings;
       for (const auto& [arch, row] : state.timings) timings.push_back(row);

@@ -25,6 +25,11 @@ struct ScoreOptions {
   double checkpoint_seconds = 30.0;
   /// Compute shared-pass proxies from one pass (false: each alone; the scores are identical).
   bool shared_pass = true;
+  /// Score only shard @c shard_index of @c shard_count (plan.hpp shard_of), into
+  /// `seed-<k>.part-<i>-of-<N>.h5` files; `zcbench merge` combines them. Rows an unsharded
+  /// `seed-<k>.h5` already holds (an earlier merge or run) are not scored again.
+  int shard_index = 0;
+  int shard_count = 1;
   std::string device = "cpu";               ///< resolved device
   nlohmann::json environment;               ///< provenance recorded with every score file
   std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)

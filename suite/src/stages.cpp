@@ -187,7 +187,16 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
         const fs::path file =
             score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
         if (!fs::exists(file)) {
-          throw Error("score file " + file.string() + " is missing: run `zcbench score` first");
+          bool sharded = false;
+          if (fs::is_directory(file.parent_path())) {
+            for (const auto& entry : fs::directory_iterator(file.parent_path())) {
+              sharded = sharded || entry.path().filename().string().rfind(
+                                       file.stem().string() + ".part-", 0) == 0;
+            }
+          }
+          throw Error("score file " + file.string() + " is missing: " +
+                      (sharded ? "its shards' part files are there, run `zcbench merge` first"
+                               : "run `zcbench score` first"));
         }
         ScoreFile scores = read_score_file(file);
         const nlohmann::json& settings = scores.provenance.at("settings");

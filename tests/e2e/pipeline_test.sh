@@ -72,6 +72,18 @@ check "tiny run without the shared pass" "$zcb" --results "$work/b2" score \
   --config "$configs/tiny.json" --no-shared-pass
 check "shared pass and separate passes are bit-identical" same_scores "$work/a" "$work/b2"
 
+# Sharded: three shards of the same config, merged, give the bytes of run A.
+for shard in 0/3 1/3 2/3; do
+  check "tiny shard $shard" "$zcb" --results "$work/s" score --config "$configs/tiny.json" \
+    --workers 1 --shard "$shard"
+done
+check "stats on unmerged shards says to merge" fails_with "run \`zcbench merge\` first" \
+  "$zcb" --results "$work/s" stats --config "$configs/tiny.json"
+check "merge the shards" "$zcb" --results "$work/s" merge
+check "merged shards equal the single run" same_scores "$work/a" "$work/s"
+check "a bad --shard is a clear error" fails_with "expected I/N" \
+  "$zcb" --results "$work/s" score --config "$configs/tiny.json" --shard 3/3
+
 # 3. Kill -9 mid-way, rerun: the finished rows are kept and the result equals run A.
 "$zcb" --results "$work/c" score --config "$configs/tiny.json" --checkpoint-seconds 0 \
   >"$work/killed.txt" 2>&1 &

@@ -128,5 +128,27 @@ TEST(RunConfig, EverySpaceNamesAManifestedBenchmark) {
   }
 }
 
+TEST(ShardOf, DealsEverySampleEvenlyAndDeterministically) {
+  for (const int count : {1, 2, 3, 7, 30}) {
+    for (const std::string task : {"cifar10", "class_scene"}) {
+      std::vector<int> per_shard(static_cast<std::size_t>(count), 0);
+      for (std::int64_t position = 0; position < 100; ++position) {
+        const int shard = shard_of("nb201", task, 0, position, count);
+        ASSERT_GE(shard, 0);
+        ASSERT_LT(shard, count);
+        ++per_shard[static_cast<std::size_t>(shard)];
+      }
+      const auto [low, high] = std::minmax_element(per_shard.begin(), per_shard.end());
+      EXPECT_LE(*high - *low, 1) << count << " shards, " << task;
+    }
+  }
+  // The offset comes from sha256 of "space/task/seed": these values hold on every platform.
+  EXPECT_EQ(shard_of("nb201", "cifar10", 0, 0, 1), 0);
+  EXPECT_EQ(shard_of("nb201", "cifar10", 0, 0, 8), 3);
+  EXPECT_EQ(shard_of("transnas_micro", "segmentsemantic", 1, 5, 30), 15);
+  EXPECT_NE(shard_of("nb201", "cifar10", 0, 0, 1000), shard_of("nb201", "cifar100", 0, 0, 1000));
+  EXPECT_THROW(shard_of("nb201", "cifar10", 0, 0, 0), Error);
+}
+
 }  // namespace
 }  // namespace zcb
