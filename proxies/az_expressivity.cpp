@@ -16,7 +16,13 @@
 // eigenvalues slightly below 0 and then the log of a negative number: NaN, as in the
 // reference, whose info dict turns NaN into -inf; here it is returned as is (the harness
 // records non_finite; the AZ-NAS aggregate has to rank it last).
+// One draw for all components (version 2): the reference computes expressivity, progressivity
+// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
+// is "az_nas", so scored alone each makes the same draws, and scored together the harness
+// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
+// own proxy seed, i.e. from three different networks.
 #include "az_nas.hpp"
+#include "common.hpp"
 
 namespace zcb {
 namespace {
@@ -24,17 +30,21 @@ namespace {
 class AzExpressivityProxy : public Proxy {
  public:
   std::string name() const override { return "az_expressivity"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }  // 2: one draw shared with the other components
   ProxyRequirements requirements() const override { return proxies::az_nas::requirements(); }
   ProxyInfo info() const override {
     return {proxies::az_nas::paper(), proxies::az_nas::reference(), "",
             "sum over cell outputs of the entropy of the channel-covariance eigenvalue spectrum"};
   }
   bool higher_is_better() const override { return true; }
+  SharedPass shared_pass() const override { return SharedPass::kAzNasFeatures; }
   double score(Network& network, const ProxyContext& context) const override {
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
     double total = 0.0;
-    for (double entropy :
-         proxies::az_nas::entropies(proxies::az_nas::cell_features(network, context))) {
+    for (double entropy : proxies::az_nas::entropies(context.pass_outputs)) {
       total += entropy;
     }
     return total;

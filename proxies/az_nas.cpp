@@ -12,6 +12,8 @@ ProxyRequirements requirements() {
   ProxyRequirements needs;
   needs.needs_data = false;  // az_nas is not among tss_general.ipynb's real_input_metrics
   needs.needs_labels = false;
+  // The reference computes every component from one initialisation and one Gaussian batch.
+  needs.seed_name = "az_nas";
   return needs;
 }
 

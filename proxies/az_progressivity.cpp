@@ -8,10 +8,16 @@
 // forward), S = min over l of (E_{l+1} - E_l). Sign: higher is better.
 // Deviation: as az_expressivity, the stem's output is not among the features, so the
 // difference between the first cell and the stem is missing.
+// One draw for all components (version 2): the reference computes expressivity, progressivity
+// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
+// is "az_nas", so scored alone each makes the same draws, and scored together the harness
+// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
+// own proxy seed, i.e. from three different networks.
 #include <algorithm>
 #include <limits>
 
 #include "az_nas.hpp"
+#include "common.hpp"
 
 namespace zcb {
 namespace {
@@ -19,16 +25,20 @@ namespace {
 class AzProgressivityProxy : public Proxy {
  public:
   std::string name() const override { return "az_progressivity"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }  // 2: one draw shared with the other components
   ProxyRequirements requirements() const override { return proxies::az_nas::requirements(); }
   ProxyInfo info() const override {
     return {proxies::az_nas::paper(), proxies::az_nas::reference(), "",
             "min over consecutive cells of the increase in expressivity entropy"};
   }
   bool higher_is_better() const override { return true; }
+  SharedPass shared_pass() const override { return SharedPass::kAzNasFeatures; }
   double score(Network& network, const ProxyContext& context) const override {
-    const std::vector<double> entropy =
-        proxies::az_nas::entropies(proxies::az_nas::cell_features(network, context));
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
+    const std::vector<double> entropy = proxies::az_nas::entropies(context.pass_outputs);
     double smallest = std::numeric_limits<double>::infinity();
     for (std::size_t l = 1; l < entropy.size(); ++l) {
       smallest = std::min(smallest, entropy[l] - entropy[l - 1]);

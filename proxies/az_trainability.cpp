@@ -15,9 +15,18 @@
 // f_out does not depend on f_in (a cell whose output node has only 'none' inputs, skipped
 // here), g_in is taken as zeros, which is what the reference's x * 0 gives (-999998 for the
 // pair). torch::pixel_unshuffle is nn.PixelUnshuffle's function.
+// Noise: torch is seeded with the az_nas proxy seed again before the probes are drawn (the
+// harness starts every reader of a shared pass from its seed; the reference continues the
+// stream after the batch).
+// One draw for all components (version 2): the reference computes expressivity, progressivity
+// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
+// is "az_nas", so scored alone each makes the same draws, and scored together the harness
+// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
+// own proxy seed, i.e. from three different networks.
 #include <limits>
 
 #include "az_nas.hpp"
+#include "common.hpp"
 
 namespace zcb {
 namespace {
@@ -25,7 +34,7 @@ namespace {
 class AzTrainabilityProxy : public Proxy {
  public:
   std::string name() const override { return "az_trainability"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }  // 2: one draw shared with the other components
   ProxyRequirements requirements() const override { return proxies::az_nas::requirements(); }
   ProxyInfo info() const override {
     return {proxies::az_nas::paper(), proxies::az_nas::reference(), "",
@@ -33,8 +42,13 @@ class AzTrainabilityProxy : public Proxy {
             "Rademacher-probed cell Jacobian"};
   }
   bool higher_is_better() const override { return true; }
+  SharedPass shared_pass() const override { return SharedPass::kAzNasFeatures; }
   double score(Network& network, const ProxyContext& context) const override {
-    const std::vector<torch::Tensor> features = proxies::az_nas::cell_features(network, context);
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
+    const std::vector<torch::Tensor>& features = context.pass_outputs;
     double total = 0.0;
     std::size_t pairs = 0;
     for (std::size_t l = features.size() - 1; l >= 1; --l) {

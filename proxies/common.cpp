@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "az_nas.hpp"
 #include "zcb/error.hpp"
 
 namespace zcb::proxies {
@@ -75,8 +76,11 @@ double sum_over_layers(Network& network,
 
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context) {
   const std::shared_ptr<void> state = proxy.before_pass(network, context);
-  run_shared_pass(proxy.shared_pass(), network, context);
-  return proxy.score_after_pass(network, context, state);
+  ProxyContext after_pass = context;
+  after_pass.pass_outputs = run_shared_pass(proxy.shared_pass(), network, context);
+  // As in the harness's grouped route, the reader starts from its own proxy seed.
+  torch::manual_seed(context.proxy_seed);
+  return proxy.score_after_pass(network, after_pass, state);
 }
 
 void require_batch(const ProxyContext& context, bool labels, const char* proxy) {
@@ -149,12 +153,15 @@ std::int64_t count_distinct_rows(const torch::Tensor& bits) {
 
 namespace zcb {
 
-void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context) {
+std::vector<torch::Tensor> run_shared_pass(SharedPass pass, Network& network,
+                                           const ProxyContext& context) {
   switch (pass) {
     case SharedPass::kLossBackward:
       proxies::require_batch(context, true, "the shared loss pass");
       proxies::backward_task_loss(network, context);
-      return;
+      return {};
+    case SharedPass::kAzNasFeatures:
+      return proxies::az_nas::cell_features(network, context);
     case SharedPass::kNone:
       break;
   }

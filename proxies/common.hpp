@@ -28,8 +28,9 @@ std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t
 double sum_over_layers(Network& network,
                        const std::function<double(const torch::Tensor& weight)>& per_layer);
 
-/// A shared-pass proxy scored alone: before_pass, the kLossBackward pass,
-/// score_after_pass. The harness's grouped route does the same steps once for several proxies.
+/// A shared-pass proxy scored alone: before_pass, its shared pass, torch seeded with
+/// context.proxy_seed, score_after_pass (with the pass's outputs in the context). The harness's
+/// grouped route does the same steps, the pass once for several proxies.
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 
 /// Number of distinct rows of a 2-D 0/1 matrix (SWAP's distinct neuron patterns, TE-NAS's

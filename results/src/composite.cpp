@@ -16,7 +16,7 @@ namespace {
 const std::vector<CompositeDefinition>& registry() {
   static const std::vector<CompositeDefinition> list = {
       {"az_nas",
-       1,
+       2,  // 2: components of version 2 (one initialisation and batch for all three)
        "Lee and Ham, AZ-NAS: Assembling Zero-Cost Proxies for Network Architecture Search, CVPR "
        "2024",
        "cvlab-yonsei/AZ-NAS: rank aggregation of the four component proxies",

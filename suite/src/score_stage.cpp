@@ -259,6 +259,7 @@ class ScoreStage {
     // Only where they differ from the defaults, so that earlier settings hashes stay valid.
     if (needs.batch_up_to_image_count) settings["batch_up_to_image_count"] = true;
     if (needs.network != NetworkVariant::kBenchmark) settings["network"] = to_string(needs.network);
+    if (!needs.seed_name.empty()) settings["seed_name"] = needs.seed_name;
     const std::string settings_hash = sha256_hex(settings.dump());
     state.provenance = {{"settings", settings},
                         {"settings_hash", settings_hash},

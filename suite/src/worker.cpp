@@ -153,7 +153,7 @@ std::string group_key(const Proxy& proxy) {
          std::to_string(needs.needs_data) + std::to_string(needs.needs_labels) +
          std::to_string(needs.batch_norm) + std::to_string(needs.float64) + "/" +
          std::to_string(needs.batch_size) + std::to_string(needs.batch_up_to_image_count) + "/" +
-         to_string(needs.network);
+         to_string(needs.network) + "/" + needs.seed_name;
 }
 
 }  // namespace
@@ -232,8 +232,10 @@ double peak_rss_mib() {
 
 }  // namespace
 
-std::uint64_t JobRunner::proxy_seed(const Job& job, const std::string& proxy_name) {
-  return seed_for(SeedPurpose::kProxy, {job.base_seed, "", "", proxy_name, 0});
+std::uint64_t JobRunner::proxy_seed(const Job& job, const Proxy& proxy) {
+  const std::string seed_name = proxy.requirements().seed_name;
+  return seed_for(SeedPurpose::kProxy,
+                  {job.base_seed, "", "", seed_name.empty() ? proxy.name() : seed_name, 0});
 }
 
 ProxyOutcome JobRunner::run_alone(const Job& job, const std::string& proxy_name) {
@@ -245,7 +247,7 @@ ProxyOutcome JobRunner::run_alone(const Job& job, const std::string& proxy_name)
     ProxyContext context;
     Complexity complexity;
     std::shared_ptr<Network> network = build(job, proxy, context, complexity, outcome.build_ms);
-    context.proxy_seed = proxy_seed(job, proxy_name);
+    context.proxy_seed = proxy_seed(job, proxy);
     torch::manual_seed(context.proxy_seed);
     const auto start = Clock::now();
     const double score = proxy.score(*network, context);
@@ -276,9 +278,9 @@ std::vector<ProxyOutcome> JobRunner::run_shared(const Job& job,
       alive[i] = capture(
           outcomes[i], [&] { states[i] = state_->proxy(names[i]).before_pass(*network, context); });
     }
-    torch::manual_seed(proxy_seed(job, names.front()));
+    torch::manual_seed(proxy_seed(job, first));
     const auto start = Clock::now();
-    run_shared_pass(first.shared_pass(), *network, context);
+    context.pass_outputs = run_shared_pass(first.shared_pass(), *network, context);
     pass_ms = elapsed_ms(start, context.device);
   });
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -292,7 +294,7 @@ std::vector<ProxyOutcome> JobRunner::run_shared(const Job& job,
     }
     if (!alive[i]) continue;
     capture(outcome, [&] {
-      context.proxy_seed = proxy_seed(job, names[i]);
+      context.proxy_seed = proxy_seed(job, state_->proxy(names[i]));
       torch::manual_seed(context.proxy_seed);
       const auto start = Clock::now();
       const double score = state_->proxy(names[i]).score_after_pass(*network, context, states[i]);

@@ -31,7 +31,8 @@ class JobRunner {
  private:
   std::shared_ptr<Network> build(const Job& job, const Proxy& proxy, ProxyContext& context,
                                  Complexity& complexity, double& build_ms);
-  static std::uint64_t proxy_seed(const Job& job, const std::string& proxy_name);
+  /// The seed of @p proxy's own draws: from (base seed, its seed name, else its name).
+  static std::uint64_t proxy_seed(const Job& job, const Proxy& proxy);
   ProxyOutcome run_alone(const Job& job, const std::string& proxy_name);
   std::vector<ProxyOutcome> run_shared(const Job& job, const std::vector<std::string>& names);
 

@@ -103,7 +103,7 @@ TEST_F(ProxiesBTest, AzProgressivity) {
   EXPECT_NEAR(score("az_progressivity"), 0.027239561080932617, 1e-5);
 }
 TEST_F(ProxiesBTest, AzTrainability) {
-  EXPECT_NEAR(score("az_trainability"), -0.84028015352848162, 1e-5);
+  EXPECT_NEAR(score("az_trainability"), -0.72296789472084555, 1e-5);
 }
 
 TEST(ProxiesBRegistry, NamesAndDirections) {
@@ -112,7 +112,8 @@ TEST(ProxiesBRegistry, NamesAndDirections) {
         "az_trainability", "gradsign"}) {
     const auto proxy = make_proxy(name);
     EXPECT_EQ(proxy->name(), name);
-    EXPECT_EQ(proxy->version(), 1);
+    // AZ-NAS's components are at 2 since they share one initialisation and batch.
+    EXPECT_EQ(proxy->version(), name.rfind("az_", 0) == 0 ? 2 : 1) << name;
     EXPECT_FALSE(proxy->info().reference.empty()) << name;
   }
   EXPECT_EQ(make_proxy("zico_paper")->info().variant_of, "zico");

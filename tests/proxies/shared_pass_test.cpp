@@ -67,5 +67,48 @@ TEST(SharedPass, GroupedScoresEqualScoresAlone) {
   }
 }
 
+// AZ-NAS's components read one initialisation, batch and forward (as its reference computes
+// them): grouped, the forward runs once; alone, each makes the same draws; the bits agree.
+TEST(SharedPass, AzNasComponentsFromOneForwardEqualEachAlone) {
+  torch::set_num_threads(1);
+  const auto space = make_search_space("nb201");
+  const TaskInfo task = test::cifar_task(10, 16);
+  std::vector<std::unique_ptr<Proxy>> group;
+  for (const std::string name : {"az_expressivity", "az_progressivity", "az_trainability"}) {
+    group.push_back(make_proxy(name));
+    EXPECT_EQ(group.back()->shared_pass(), SharedPass::kAzNasFeatures) << name;
+    EXPECT_EQ(group.back()->requirements().seed_name, "az_nas") << name;
+  }
+  for (const std::string arch :
+       {"|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|",
+        "|skip_connect~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|none~1|skip_connect~"
+        "2|"}) {
+    const Complexity complexity = space->complexity(arch, task);
+    std::vector<double> alone;
+    for (const auto& proxy : group) {
+      torch::manual_seed(5);
+      auto network = space->build(arch, task);
+      network->train();
+      alone.push_back(test::score_with_requirements(*proxy, *network, torch::Tensor(),
+                                                    torch::Tensor(), task, &complexity));
+    }
+    torch::manual_seed(5);
+    auto network = space->build(arch, task);
+    network->train();
+    ProxyContext context;
+    context.task = &task;
+    context.complexity = &complexity;
+    std::vector<std::shared_ptr<void>> states;
+    for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
+    context.pass_outputs = run_shared_pass(SharedPass::kAzNasFeatures, *network, context);
+    ASSERT_EQ(context.pass_outputs.size(), 17u);  // NB201: 15 cells and 2 reduction blocks
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      torch::manual_seed(context.proxy_seed);  // as the harness does before every reader
+      const double shared = group[i]->score_after_pass(*network, context, states[i]);
+      EXPECT_EQ(bits(shared), bits(alone[i])) << group[i]->name() << " on " << arch;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace zcb

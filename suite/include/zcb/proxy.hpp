@@ -29,6 +29,10 @@ struct ProxyRequirements {
   bool batch_up_to_image_count = false;
   /// Which network of the architecture the proxy scores (SearchSpace::build_variant).
   NetworkVariant network = NetworkVariant::kBenchmark;
+  /// The name the proxy's seed (its own initialisation, noise and random inputs) is drawn from;
+  /// empty: its own name. Proxies that their reference computes from one set of draws share
+  /// one (AZ-NAS's components: "az_nas"); only proxies of one seed name share a pass.
+  std::string seed_name;
 };
 
 /// Descriptive facts shown by `zcbench list proxies` and on the site.
@@ -47,6 +51,11 @@ enum class SharedPass {
   /// weight gradients (and any activation gradients a proxy retained in before_pass) are then
   /// read by score_after_pass. Readers must not modify the network or its gradients.
   kLossBackward,
+  /// AZ-NAS's pass (proxies/az_nas.hpp cell_features): its initialisation, a Gaussian batch and
+  /// one forward. The cell features, still attached to the autograd graph, are handed to the
+  /// readers in ProxyContext::pass_outputs; one reader may differentiate through them
+  /// (az_trainability), the others read their values only.
+  kAzNasFeatures,
 };
 
 /// Everything a proxy may use besides the network. Tensors are already on the device.
@@ -60,6 +69,9 @@ struct ProxyContext {
   std::uint64_t proxy_seed = 0;  ///< seed for the proxy's own draws (via a torch::Generator)
   const TaskInfo* task = nullptr;
   const Complexity* complexity = nullptr;  ///< the space's analytic counts for this arch and task
+  /// What the shared pass produced for its readers (kAzNasFeatures: the cell features); empty
+  /// outside score_after_pass.
+  std::vector<torch::Tensor> pass_outputs;
 };
 
 /// One zero-cost proxy (one file per proxy under proxies/, listed in proxies.def).
@@ -90,9 +102,12 @@ class Proxy {
                                   const std::shared_ptr<void>& state) const;
 };
 
-/// Runs the shared pass @p pass on @p network with @p context's batch (see SharedPass). The
-/// harness's grouped route and a proxy scored alone both call it.
-void run_shared_pass(SharedPass pass, Network& network, const ProxyContext& context);
+/// Runs the shared pass @p pass on @p network with @p context's batch (see SharedPass) and
+/// returns what its readers get in ProxyContext::pass_outputs. The harness's grouped route and
+/// a proxy scored alone both call it, then seed torch with each reader's proxy seed before its
+/// score_after_pass.
+std::vector<torch::Tensor> run_shared_pass(SharedPass pass, Network& network,
+                                           const ProxyContext& context);
 
 /// Names of all registered proxies, in proxies.def order.
 std::vector<std::string> proxy_names();
