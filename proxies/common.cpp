@@ -74,6 +74,26 @@ double sum_over_layers(Network& network,
   return total;
 }
 
+std::vector<torch::Tensor> half_batch_gradients(Network& network, const ProxyContext& context) {
+  require_batch(context, true, "the half-batch gradient pass");
+  const std::int64_t batch = context.inputs.size(0);
+  if (batch < 2) throw Error("the half-batch gradient pass needs a batch of at least 2 images");
+  const std::vector<torch::Tensor> weights = network.layer_weights();
+  std::vector<torch::Tensor> gradients;
+  for (std::int64_t half = 0; half < 2; ++half) {
+    const std::int64_t begin = half * batch / 2;
+    const std::int64_t end = (half + 1) * batch / 2;
+    network.zero_grad();
+    const torch::Tensor logits = network.forward(context.inputs.slice(0, begin, end));
+    torch::nn::functional::cross_entropy(logits, context.labels.slice(0, begin, end)).backward();
+    for (const torch::Tensor& weight : weights) {
+      const torch::Tensor& grad = weight.grad();
+      gradients.push_back(grad.defined() ? grad.detach().clone() : torch::Tensor());
+    }
+  }
+  return gradients;
+}
+
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context) {
   const std::shared_ptr<void> state = proxy.before_pass(network, context);
   ProxyContext after_pass = context;
@@ -162,6 +182,8 @@ std::vector<torch::Tensor> run_shared_pass(SharedPass pass, Network& network,
       return {};
     case SharedPass::kAzNasFeatures:
       return proxies::az_nas::cell_features(network, context);
+    case SharedPass::kHalfBatchGradients:
+      return proxies::half_batch_gradients(network, context);
     case SharedPass::kNone:
       break;
   }

@@ -33,6 +33,11 @@ double sum_over_layers(Network& network,
 /// grouped route does the same steps, the pass once for several proxies.
 double score_with_own_pass(const Proxy& proxy, Network& network, const ProxyContext& context);
 
+/// SharedPass::kHalfBatchGradients: the weight gradients of the two halves of the batch, each
+/// from zeroed gradients (first half's layers, then second half's). Throws zcb::Error for a
+/// batch of fewer than 2 images or without labels.
+std::vector<torch::Tensor> half_batch_gradients(Network& network, const ProxyContext& context);
+
 /// Number of distinct rows of a 2-D 0/1 matrix (SWAP's distinct neuron patterns, TE-NAS's
 /// distinct activation regions); any nonzero entry counts as 1. Each row is packed into
 /// 64-bit words, read through the matrix's strides (a transposed view costs no copy); up to

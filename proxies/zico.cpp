@@ -22,6 +22,10 @@
 // gradient at all (skipped dead path) has all-zero gradients in the reference, hence zero std
 // everywhere and no term: it is skipped the same way here. Batch 128, i.e. two halves of 64
 // (the paper's ablation finds batch 64 sufficient; its scripts use two loader batches of 128).
+// Computation: both proxies read one shared pass (SharedPass::kHalfBatchGradients: each
+// half's gradients from zero); zico forms G2' = G1 + G(B2) itself, with the float32 addition
+// autograd's accumulation performs, so its bits equal the accumulate-in-place code's.
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -57,24 +61,28 @@ class ZicoProxy : public Proxy {
   }
   bool higher_is_better() const override { return true; }
 
+  SharedPass shared_pass() const override { return SharedPass::kHalfBatchGradients; }
   double score(Network& network, const ProxyContext& context) const override {
-    proxies::require_batch(context, true, name().c_str());
-    const std::int64_t batch = context.inputs.size(0);
-    if (batch < 2) throw Error(name() + ": needs a batch of at least 2 images to split");
-    const std::vector<torch::Tensor> weights = network.layer_weights();
-    std::vector<std::vector<torch::Tensor>> records(weights.size());
-    network.zero_grad();
-    for (std::int64_t half = 0; half < 2; ++half) {
-      const std::int64_t begin = half * batch / 2;
-      const std::int64_t end = (half + 1) * batch / 2;
-      if (half == 1 && paper_form_) network.zero_grad();
-      const torch::Tensor logits = network.forward(context.inputs.slice(0, begin, end));
-      torch::nn::functional::cross_entropy(logits, context.labels.slice(0, begin, end)).backward();
-      for (std::size_t layer = 0; layer < weights.size(); ++layer) {
-        const torch::Tensor& grad = weights[layer].grad();
-        records[layer].push_back(grad.defined() ? grad.detach().to(torch::kFloat64).clone()
-                                                : torch::Tensor());
+    return proxies::score_with_own_pass(*this, network, context);
+  }
+  double score_after_pass(Network& network, const ProxyContext& context,
+                          const std::shared_ptr<void>& state) const override {
+    // The pass gives each half's gradients from zero: G1, then G(B2).
+    const std::size_t layers = context.pass_outputs.size() / 2;
+    std::vector<std::array<torch::Tensor, 2>> records(layers);
+    for (std::size_t layer = 0; layer < layers; ++layer) {
+      const torch::Tensor& first = context.pass_outputs[layer];
+      const torch::Tensor& second_half = context.pass_outputs[layers + layer];
+      torch::Tensor second = second_half;
+      if (!paper_form_) {
+        // The code's second record G2' = G1 + G(B2): what autograd's float32 accumulation
+        // gives when the gradients are not zeroed in between (the same additions, bit for bit).
+        second = !first.defined()         ? second_half
+                 : !second_half.defined() ? first
+                                          : first + second_half;
       }
+      records[layer] = {first.defined() ? first.to(torch::kFloat64) : first,
+                        second.defined() ? second.to(torch::kFloat64) : second};
     }
     double total = 0.0;
     for (const auto& record : records) {

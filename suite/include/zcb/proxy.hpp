@@ -56,6 +56,12 @@ enum class SharedPass {
   /// readers in ProxyContext::pass_outputs; one reader may differentiate through them
   /// (az_trainability), the others read their values only.
   kAzNasFeatures,
+  /// ZiCo's two half-batches (proxies/zico.cpp): zero_grad, forward of the batch's first half,
+  /// mean cross-entropy, backward; the same on the second half after another zero_grad.
+  /// pass_outputs holds the Conv2d/Linear weight gradients (Network::layer_weights order) of
+  /// the first half, then those of the second: 2 x L float32 copies, undefined where a layer
+  /// got no gradient.
+  kHalfBatchGradients,
 };
 
 /// Everything a proxy may use besides the network. Tensors are already on the device.
