@@ -44,26 +44,12 @@ void BM_Proxy(benchmark::State& state, const std::string& name) {
   state.SetLabel(arch);
 }
 
-/// The proxies the harness computes from one cross-entropy pass (default requirements).
-std::vector<std::unique_ptr<Proxy>> shared_pass_group() {
-  std::vector<std::unique_ptr<Proxy>> group;
-  for (const std::string& name : proxy_names()) {
-    auto proxy = make_proxy(name);
-    const ProxyRequirements needs = proxy->requirements();
-    if (proxy->shared_pass() == SharedPass::kLossBackward && needs.batch_norm && !needs.float64 &&
-        needs.batch_size == 0) {
-      group.push_back(std::move(proxy));
-    }
-  }
-  return group;
-}
-
 /// The shared-pass group computed the two ways the harness can (side by side, same inputs):
 /// arg 1 = 0: each proxy alone (a build and a pass each); 1: one build, one pass, every reader.
 void BM_SharedPassGroup(benchmark::State& state) {
   torch::set_num_threads(1);
   const auto space = make_search_space("nb201");
-  const auto group = shared_pass_group();
+  const auto group = test::loss_backward_group();
   const TaskInfo task = test::cifar_task();
   const std::string arch = kArchs[state.range(0)];
   const Complexity complexity = space->complexity(arch, task);

@@ -4,7 +4,9 @@
 /// worker. Seeding stays with the caller.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "zcb/network.hpp"
 #include "zcb/proxy.hpp"
@@ -41,6 +43,21 @@ inline bool scores_benchmark_network(const std::string& name) {
 inline std::shared_ptr<Network> build_for(const Proxy& proxy, const SearchSpace& space,
                                           const std::string& arch, const TaskInfo& task) {
   return space.build_variant(arch, task, proxy.requirements().network);
+}
+
+/// The proxies the harness computes from one cross-entropy pass (kLossBackward, default
+/// requirements), in proxies.def order.
+inline std::vector<std::unique_ptr<Proxy>> loss_backward_group() {
+  std::vector<std::unique_ptr<Proxy>> group;
+  for (const std::string& name : proxy_names()) {
+    auto proxy = make_proxy(name);
+    const ProxyRequirements needs = proxy->requirements();
+    if (proxy->shared_pass() == SharedPass::kLossBackward && needs.batch_norm && !needs.float64 &&
+        needs.batch_size == 0) {
+      group.push_back(std::move(proxy));
+    }
+  }
+  return group;
 }
 
 /// Applies @p proxy's requirements to @p network and scores it on @p inputs / @p labels.

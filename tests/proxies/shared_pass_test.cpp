@@ -71,18 +71,9 @@ std::vector<std::unique_ptr<Proxy>> proxies_named(const std::vector<std::string>
   return group;
 }
 
+// The default-requirement cross-entropy group (grad_norm, snip, fisher, plain, ...).
 TEST(SharedPass, GroupedScoresEqualScoresAlone) {
-  std::vector<std::unique_ptr<Proxy>> group;
-  for (const std::string& name : proxy_names()) {
-    auto proxy = make_proxy(name);
-    const ProxyRequirements needs = proxy->requirements();
-    // The default-requirement cross-entropy group (as the harness groups them).
-    if (proxy->shared_pass() == SharedPass::kLossBackward && needs.batch_norm && !needs.float64 &&
-        needs.batch_size == 0) {
-      group.push_back(std::move(proxy));
-    }
-  }
-  expect_grouped_equals_alone(group, SharedPass::kLossBackward, true, 0);
+  expect_grouped_equals_alone(test::loss_backward_group(), SharedPass::kLossBackward, true, 0);
 }
 
 // AZ-NAS's components read one initialisation, batch and forward (as its reference computes
