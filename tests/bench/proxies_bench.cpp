@@ -44,18 +44,39 @@ void BM_Proxy(benchmark::State& state, const std::string& name) {
   state.SetLabel(arch);
 }
 
-/// The shared-pass group computed the two ways the harness can (side by side, same inputs):
+/// The shared-pass groups: 0 = the cross-entropy group (grad_norm, snip, fisher, plain,
+/// grad_norm_global), 1 = AZ-NAS's components, 2 = ZiCo's two variants.
+std::vector<std::unique_ptr<Proxy>> benchmark_group(std::int64_t index, SharedPass& pass) {
+  if (index == 0) {
+    pass = SharedPass::kLossBackward;
+    return test::loss_backward_group();
+  }
+  std::vector<std::unique_ptr<Proxy>> group;
+  const std::vector<std::string> names =
+      index == 1
+          ? std::vector<std::string>{"az_expressivity", "az_progressivity", "az_trainability"}
+          : std::vector<std::string>{"zico", "zico_paper"};
+  for (const std::string& name : names) group.push_back(make_proxy(name));
+  pass = group.front()->shared_pass();
+  return group;
+}
+
+/// A shared-pass group computed the two ways the harness can (side by side, same inputs):
 /// arg 1 = 0: each proxy alone (a build and a pass each); 1: one build, one pass, every reader.
+/// arg 2: the group (benchmark_group).
 void BM_SharedPassGroup(benchmark::State& state) {
   torch::set_num_threads(1);
   const auto space = make_search_space("nb201");
-  const auto group = test::loss_backward_group();
+  SharedPass pass = SharedPass::kNone;
+  const auto group = benchmark_group(state.range(2), pass);
+  const ProxyRequirements needs = group.front()->requirements();
   const TaskInfo task = test::cifar_task();
   const std::string arch = kArchs[state.range(0)];
   const Complexity complexity = space->complexity(arch, task);
   torch::manual_seed(0);
-  const torch::Tensor inputs = torch::randn({64, 3, 32, 32});
-  const torch::Tensor labels = torch::randint(0, 10, {64}, torch::kInt64);
+  const int batch = needs.batch_size > 0 ? needs.batch_size : 64;
+  const torch::Tensor inputs = torch::randn({batch, 3, 32, 32});
+  const torch::Tensor labels = torch::randint(0, 10, {batch}, torch::kInt64);
   const bool shared = state.range(1) == 1;
   for (auto _ : state) {
     if (!shared) {
@@ -72,19 +93,22 @@ void BM_SharedPassGroup(benchmark::State& state) {
     ProxyContext context;
     context.task = &task;
     context.complexity = &complexity;
-    context.inputs = inputs;
-    context.labels = labels;
+    if (needs.needs_data) context.inputs = inputs;
+    if (needs.needs_labels) context.labels = labels;
     std::vector<std::shared_ptr<void>> states;
     for (const auto& proxy : group) states.push_back(proxy->before_pass(*network, context));
-    run_shared_pass(SharedPass::kLossBackward, *network, context);
+    context.pass_outputs = run_shared_pass(pass, *network, context);
     for (std::size_t i = 0; i < group.size(); ++i) {
+      torch::manual_seed(context.proxy_seed);
       benchmark::DoNotOptimize(group[i]->score_after_pass(*network, context, states[i]));
     }
   }
-  state.SetLabel(std::to_string(group.size()) + " proxies, " + (shared ? "shared" : "alone") +
-                 ", " + arch);
+  state.SetLabel(group.front()->name() + " group (" + std::to_string(group.size()) + " proxies), " +
+                 (shared ? "shared" : "alone") + ", " + arch);
 }
-BENCHMARK(BM_SharedPassGroup)->ArgsProduct({{0, 1, 2}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SharedPassGroup)
+    ->ArgsProduct({{0, 1, 2}, {0, 1}, {0, 1, 2}})
+    ->Unit(benchmark::kMillisecond);
 
 /// n pairs (x, x + noise) with correlation about 0.7.
 std::pair<std::vector<double>, std::vector<double>> correlated_pairs(std::size_t n) {
