@@ -81,6 +81,8 @@ check "stats on unmerged shards says to merge" fails_with "run \`zcbench merge\`
   "$zcb" --results "$work/s" stats --config "$configs/tiny.json"
 check "merge the shards" "$zcb" --results "$work/s" merge
 check "merged shards equal the single run" same_scores "$work/a" "$work/s"
+check "a shard rerun after the merge scores nothing" bash -c \
+  "'$zcb' --results '$work/s' score --config '$configs/tiny.json' --shard 1/3 2>&1 | grep -q '] 0 jobs to run'"
 check "a bad --shard is a clear error" fails_with "expected I/N" \
   "$zcb" --results "$work/s" score --config "$configs/tiny.json" --shard 3/3
 
