@@ -102,7 +102,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
   if (what == "proxies") {
     // One line of facts per proxy, then its paper and reference code, indented.
     std::cout << std::left << std::setw(20) << "proxy" << std::setw(5) << "ver" << std::setw(8)
-              << "higher" << std::setw(30) << "inputs" << std::setw(16) << "variant of"
+              << "higher" << std::setw(34) << "inputs" << std::setw(16) << "variant of"
               << "formula\n";
     for (const std::string& name : zcb::proxy_names()) {
       const auto proxy = zcb::make_proxy(name);
@@ -121,7 +121,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
       if (proxy->shared_pass() != zcb::SharedPass::kNone) inputs += ", shared pass";
       const auto info = proxy->info();
       std::cout << std::setw(20) << name << std::setw(5) << proxy->version() << std::setw(8)
-                << (proxy->higher_is_better() ? "yes" : "no") << std::setw(30) << inputs
+                << (proxy->higher_is_better() ? "yes" : "no") << std::setw(34) << inputs
                 << std::setw(16) << (info.variant_of.empty() ? "-" : info.variant_of)
                 << info.summary << "\n    " << info.paper << "\n    code: " << info.reference
                 << '\n';
@@ -133,7 +133,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
         components += (components.empty() ? "" : ", ") + component.proxy;
       }
       std::cout << std::setw(20) << name << std::setw(5) << definition.version << std::setw(8)
-                << "yes" << std::setw(30) << "ranks of its components" << std::setw(16) << "-"
+                << "yes" << std::setw(34) << "ranks of its components" << std::setw(16) << "-"
                 << definition.summary << "\n    rank aggregate of " << components << "\n    "
                 << definition.paper << "\n    code: " << definition.reference << '\n';
     }
