@@ -1,6 +1,6 @@
 #include "zcb/results/merge.hpp"
 
-#include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
