@@ -16,11 +16,8 @@
 // eigenvalues slightly below 0 and then the log of a negative number: NaN, as in the
 // reference, whose info dict turns NaN into -inf; here it is returned as is (the harness
 // records non_finite; the AZ-NAS aggregate has to rank it last).
-// One draw for all components (version 2): the reference computes expressivity, progressivity
-// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
-// is "az_nas", so scored alone each makes the same draws, and scored together the harness
-// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
-// own proxy seed, i.e. from three different networks.
+// Version 2: one initialisation, batch and forward shared with the other components, as in
+// the reference (proxies/az_nas.hpp).
 #include "az_nas.hpp"
 #include "common.hpp"
 

@@ -1,6 +1,12 @@
 /// @file az_nas.hpp
 /// @brief Steps the AZ-NAS component proxies share (cvlab-yonsei/AZ-NAS
 /// `NB201/ZeroShotProxy/compute_az_nas_score.py`, compute_nas_score).
+///
+/// The reference computes expressivity, progressivity and trainability from one initialisation,
+/// one Gaussian batch and one forward. So do the components here (since their version 2): their
+/// seed name is "az_nas", so scored alone each makes the same draws, and scored together the
+/// harness runs that forward once (SharedPass::kAzNasFeatures). Version 1 drew each component
+/// from its own proxy seed, i.e. measured three different random networks.
 #pragma once
 
 #include <vector>

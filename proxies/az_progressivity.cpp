@@ -8,11 +8,8 @@
 // forward), S = min over l of (E_{l+1} - E_l). Sign: higher is better.
 // Deviation: as az_expressivity, the stem's output is not among the features, so the
 // difference between the first cell and the stem is missing.
-// One draw for all components (version 2): the reference computes expressivity, progressivity
-// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
-// is "az_nas", so scored alone each makes the same draws, and scored together the harness
-// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
-// own proxy seed, i.e. from three different networks.
+// Version 2: one initialisation, batch and forward shared with the other components, as in
+// the reference (proxies/az_nas.hpp).
 #include <algorithm>
 #include <limits>
 

@@ -18,11 +18,8 @@
 // Noise: torch is seeded with the az_nas proxy seed again before the probes are drawn (the
 // harness starts every reader of a shared pass from its seed; the reference continues the
 // stream after the batch).
-// One draw for all components (version 2): the reference computes expressivity, progressivity
-// and trainability from one initialisation, one Gaussian batch and one forward. Their seed name
-// is "az_nas", so scored alone each makes the same draws, and scored together the harness
-// runs that forward once (SharedPass::kAzNasFeatures); version 1 drew each component from its
-// own proxy seed, i.e. from three different networks.
+// Version 2: one initialisation, batch and forward shared with the other components, as in
+// the reference (proxies/az_nas.hpp).
 #include <limits>
 
 #include "az_nas.hpp"
