@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -107,6 +108,52 @@ nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted
   };
 }
 
+/// The rank statistics of one proxy over every planned arch with a finite truth that it scored
+/// ok or non-finite, a non-finite score ranking last (as TE-NAS ranks a NaN condition number and
+/// AZ-NAS a NaN component, and as papers report over whole samples). Errors, crashes and
+/// unsupported rows are not scores of the architecture and stay out.
+nlohmann::json all_architectures_stats(const TaskStatsInput& input,
+                                       const std::vector<std::int64_t>& plan,
+                                       const SortedRows& rows, double sign,
+                                       const std::vector<const NamedStatistic*>& statistics) {
+  std::vector<double> scores, truth;
+  std::size_t n_last = 0;
+  for (std::int64_t id : plan) {
+    const double value = input.truth[static_cast<std::size_t>(id)];
+    const ScoreRow* row = rows.find(id);
+    if (!std::isfinite(value) || row == nullptr ||
+        (row->status != RowStatus::kOk && row->status != RowStatus::kNonFinite)) {
+      continue;
+    }
+    const bool finite = row->status == RowStatus::kOk;
+    // Below every oriented finite score; only order-only statistics are computed on these.
+    scores.push_back(finite ? sign * row->score : std::numeric_limits<double>::lowest());
+    truth.push_back(value);
+    if (!finite) ++n_last;
+  }
+  nlohmann::json result = {{"n", scores.size()}, {"n_ranked_last", n_last}};
+  if (scores.size() < kMinCommon) {
+    result["stats"] = nullptr;
+    return result;
+  }
+  const std::vector<double> score_ranks = dense_ranks(scores);
+  const std::vector<double> truth_ranks = dense_ranks(truth);
+  nlohmann::json stats = nlohmann::json::object();
+  for (const NamedStatistic* statistic : statistics) {
+    if (!statistic->rank_based) continue;  // a value for "last" exists only as a rank
+    const Interval interval =
+        bootstrap(statistic->compute, score_ranks, truth_ranks, input.bootstrap);
+    stats[std::string(statistic->name)] = {
+        {"estimate", number_or_null(interval.estimate)},
+        {"lo", number_or_null(interval.lo)},
+        {"hi", number_or_null(interval.hi)},
+        {"n_nan_resamples", interval.n_nan_resamples},
+    };
+  }
+  result["stats"] = std::move(stats);
+  return result;
+}
+
 }  // namespace
 
 nlohmann::json compute_task_stats(const TaskStatsInput& input) {
@@ -193,6 +240,7 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       };
     }
     entry["stats"] = std::move(stats);
+    entry["stats_all"] = all_architectures_stats(input, plan, sorted[p], sign, statistics);
     proxies.push_back(std::move(entry));
   }
 

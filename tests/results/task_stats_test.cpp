@@ -128,6 +128,35 @@ TEST(TaskStats, CountsEveryRowAndComputesOnTheCommonSet) {
   EXPECT_LT(synflow["stats"]["spearman"]["estimate"].get<double>(), 1.0);
 }
 
+// stats_all: every planned arch with a truth that the proxy scored ok or non-finite, the
+// non-finite ones ranked last; failures stay out; only rank statistics.
+TEST(TaskStats, StatsAllRankNonFiniteScoresLastOverEveryScoredArch) {
+  TaskStatsInput input = sample_input();
+  input.proxies[1].rows.clear();  // params: a perfect ranking (lower is better), arch 0 worst
+  for (int i = 0; i < 16; ++i) {
+    input.proxies[1].rows.push_back(
+        {i, -input.truth[static_cast<std::size_t>(i)], RowStatus::kOk, ""});
+  }
+  input.proxies[1].rows[0] = {0, kNaN, RowStatus::kNonFinite, ""};      // the worst arch: NaN
+  input.proxies[1].rows[1] = {1, kNaN, RowStatus::kUnsupported, "no"};  // not a score: out
+  input.proxies[1].rows[6].score = 0.0;  // truth NaN: out whatever the score
+  const json stats = compute_task_stats(input);
+  const json& all = stats["proxies"][1]["stats_all"];
+  EXPECT_EQ(all["n"], 16 - 1 - 1);  // minus the unsupported row and the NaN truth
+  EXPECT_EQ(all["n_ranked_last"], 1);
+  // The NaN sits where the worst architecture belongs, so the ranking is still perfect.
+  EXPECT_DOUBLE_EQ(all["stats"]["spearman"]["estimate"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(all["stats"]["kendall_tau_b"]["estimate"].get<double>(), 1.0);
+  EXPECT_TRUE(all["stats"].contains("top10_precision"));
+  EXPECT_FALSE(all["stats"].contains("pearson"));  // no value stands for "last"
+  // The common set left arch 0 out instead (and every other proxy's failures).
+  EXPECT_EQ(stats["n_common"], 11);  // 0..15 minus 6 (truth), 3 and 5 (synflow), 0 and 1
+  // synflow: its error row (arch 3) stays out, its non-finite arch 5 is ranked last.
+  const json& synflow = stats["proxies"][0]["stats_all"];
+  EXPECT_EQ(synflow["n"], 16 - 1 - 1);
+  EXPECT_EQ(synflow["n_ranked_last"], 1);
+}
+
 TEST(TaskStats, DoesNotDependOnRowOrPlanOrder) {
   TaskStatsInput input = sample_input();
   const std::string expected = compute_task_stats(input).dump();

@@ -47,6 +47,14 @@ struct TaskStatsInput {
 /// outside the plan) and the first five distinct error messages are kept. With fewer than 3
 /// common archs every `stats` is null and `stats_reason` says why.
 ///
+/// Each proxy also gets `stats_all` = {n, n_ranked_last, stats}: its rank statistics
+/// (rank_based ones only) over every planned arch with a finite truth that it scored ok or
+/// non-finite, a non-finite score ranking last, as the references rank them and as papers
+/// report over whole samples. The common set leaves out the architectures some proxy cannot
+/// score (often the worst, e.g. cells without an input-output path), which lowers every
+/// correlation; `stats_all` is the number to hold against a paper, `stats` the one to compare
+/// proxies with.
+///
 /// Throws zcb::Error on inconsistent input: an unknown statistic (listing the known ones),
 /// duplicate proxy names, planned archs or row arch ids, a planned arch without a truth entry,
 /// or a kOk row with a non-finite score.
