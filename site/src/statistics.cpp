@@ -18,6 +18,10 @@ const std::vector<StatisticInfo>& known_statistics() {
        "Fraction of the top 10% of architectures by proxy score that are in the top 10% by "
        "ground truth",
        0.0, 1.0},
+      {"spearman_all", "Spearman \u03c1, all",
+       "Spearman over every architecture the proxy scored, a non-finite score ranked last, as "
+       "papers report it; the other columns use only the architectures every proxy scored",
+       -1.0, 1.0},
   };
   return kKnown;
 }

@@ -226,6 +226,18 @@ ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index
       reader.fail("\"" + where + "stats." + key + "\" must be an object or null");
     }
   }
+  // The Spearman over every architecture the proxy scored (non-finite ranked last), shown
+  // beside the common-set statistics as "spearman_all".
+  if (const json* all = reader.field(value, "stats_all"); all != nullptr && all->is_object()) {
+    const auto stats_all = all->find("stats");
+    if (stats_all != all->end() && stats_all->is_object() && stats_all->contains("spearman")) {
+      const json& spearman = stats_all->at("spearman");
+      proxy.stats["spearman_all"] =
+          spearman.is_object() ? std::optional<Estimate>(read_estimate(
+                                     reader, spearman, where + "stats_all.stats.spearman."))
+                               : std::nullopt;
+    }
+  }
   return proxy;
 }
 

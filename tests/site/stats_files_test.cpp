@@ -178,5 +178,24 @@ TEST(SiteStatsFiles, UnknownFieldsAreIgnored) {
   EXPECT_EQ(load_stats(stats).tasks[0].proxies.size(), 7U);
 }
 
+TEST(SiteStatsFiles, StatsAllSpearmanIsReadAsSpearmanAll) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb201" / "cifar10.json", [](auto& json) {
+    json["proxies"][0]["stats_all"] = {
+        {"n", 1000},
+        {"n_ranked_last", 9},
+        {"stats",
+         {{"spearman", {{"estimate", 0.81}, {"lo", 0.78}, {"hi", 0.83}, {"n_nan_resamples", 0}}},
+          {"kendall_tau_b", nullptr}}}};
+    json["proxies"][1]["stats_all"] = {{"n", 2}, {"n_ranked_last", 0}, {"stats", nullptr}};
+  });
+  const TaskStats task = load_stats(stats).tasks[0];
+  ASSERT_TRUE(task.proxies[0].stats.at("spearman_all").has_value());
+  EXPECT_DOUBLE_EQ(*task.proxies[0].stats.at("spearman_all")->estimate, 0.81);
+  EXPECT_DOUBLE_EQ(*task.proxies[0].stats.at("spearman_all")->lo, 0.78);
+  EXPECT_EQ(task.proxies[1].stats.count("spearman_all"), 0U);  // too few: no column value
+}
+
 }  // namespace
 }  // namespace zcb::site
