@@ -108,6 +108,13 @@ nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted
   };
 }
 
+nlohmann::json interval_json(const Interval& interval) {
+  return {{"estimate", number_or_null(interval.estimate)},
+          {"lo", number_or_null(interval.lo)},
+          {"hi", number_or_null(interval.hi)},
+          {"n_nan_resamples", interval.n_nan_resamples}};
+}
+
 /// The rank statistics of one proxy over every planned arch with a finite truth that it scored
 /// ok or non-finite, a non-finite score ranking last (as TE-NAS ranks a NaN condition number and
 /// AZ-NAS a NaN component, and as papers report over whole samples). Errors, crashes and
@@ -143,12 +150,7 @@ nlohmann::json all_architectures_stats(const TaskStatsInput& input,
     if (!statistic->rank_based) continue;  // a value for "last" exists only as a rank
     const Interval interval =
         bootstrap(statistic->compute, score_ranks, truth_ranks, input.bootstrap);
-    stats[std::string(statistic->name)] = {
-        {"estimate", number_or_null(interval.estimate)},
-        {"lo", number_or_null(interval.lo)},
-        {"hi", number_or_null(interval.hi)},
-        {"n_nan_resamples", interval.n_nan_resamples},
-    };
+    stats[std::string(statistic->name)] = interval_json(interval);
   }
   result["stats"] = std::move(stats);
   return result;
@@ -232,12 +234,7 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       const bool ranks = statistic->rank_based;
       const Interval interval = bootstrap(statistic->compute, ranks ? score_ranks : scores,
                                           ranks ? truth_ranks : truth, input.bootstrap);
-      stats[std::string(statistic->name)] = {
-          {"estimate", number_or_null(interval.estimate)},
-          {"lo", number_or_null(interval.lo)},
-          {"hi", number_or_null(interval.hi)},
-          {"n_nan_resamples", interval.n_nan_resamples},
-      };
+      stats[std::string(statistic->name)] = interval_json(interval);
     }
     entry["stats"] = std::move(stats);
     entry["stats_all"] = all_architectures_stats(input, plan, sorted[p], sign, statistics);
