@@ -25,12 +25,10 @@
 // Computation: both proxies read one shared pass (SharedPass::kHalfBatchGradients: each
 // half's gradients from zero); zico forms G2' = G1 + G(B2) itself, with the float32 addition
 // autograd's accumulation performs, so its bits equal the accumulate-in-place code's.
-#include <array>
 #include <cmath>
 #include <vector>
 
 #include "common.hpp"
-#include "zcb/error.hpp"
 
 namespace zcb {
 namespace {
@@ -69,26 +67,18 @@ class ZicoProxy : public Proxy {
                           const std::shared_ptr<void>& state) const override {
     // The pass gives each half's gradients from zero: G1, then G(B2).
     const std::size_t layers = context.pass_outputs.size() / 2;
-    std::vector<std::array<torch::Tensor, 2>> records(layers);
-    for (std::size_t layer = 0; layer < layers; ++layer) {
-      const torch::Tensor& first = context.pass_outputs[layer];
-      const torch::Tensor& second_half = context.pass_outputs[layers + layer];
-      torch::Tensor second = second_half;
-      if (!paper_form_) {
-        // The code's second record G2' = G1 + G(B2): what autograd's float32 accumulation
-        // gives when the gradients are not zeroed in between (the same additions, bit for bit).
-        second = !first.defined()         ? second_half
-                 : !second_half.defined() ? first
-                                          : first + second_half;
-      }
-      records[layer] = {first.defined() ? first.to(torch::kFloat64) : first,
-                        second.defined() ? second.to(torch::kFloat64) : second};
-    }
     double total = 0.0;
-    for (const auto& record : records) {
-      if (!record[0].defined() && !record[1].defined()) continue;  // no gradient: no term
-      const torch::Tensor first = record[0].defined() ? record[0] : torch::zeros_like(record[1]);
-      const torch::Tensor second = record[1].defined() ? record[1] : torch::zeros_like(record[0]);
+    for (std::size_t layer = 0; layer < layers; ++layer) {
+      torch::Tensor first_half = context.pass_outputs[layer];
+      torch::Tensor second_half = context.pass_outputs[layers + layer];
+      if (!first_half.defined() && !second_half.defined()) continue;  // no gradient: no term
+      if (!first_half.defined()) first_half = torch::zeros_like(second_half);
+      if (!second_half.defined()) second_half = torch::zeros_like(first_half);
+      const torch::Tensor first = first_half.to(torch::kFloat64);
+      // zico's second record is the code's G2' = G1 + G(B2): the float32 addition autograd's
+      // accumulation performs when the gradients are not zeroed in between, bit for bit.
+      const torch::Tensor second =
+          (paper_form_ ? second_half : first_half + second_half).to(torch::kFloat64);
       const torch::Tensor mean_abs = (first.abs() + second.abs()) / 2.0;
       // Population std of two values a, b is |a - b| / 2.
       const torch::Tensor deviation =

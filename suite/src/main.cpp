@@ -78,12 +78,11 @@ int print_merge(const fs::path& results_root) {
     std::cerr << "[merge] " << fs::relative(key.target, results_root).string() << ": " << key.rows
               << " rows from " << key.parts_found << " part file(s)"
               << (key.complete ? ", complete" : ", INCOMPLETE");
+    std::string parts;
     for (const std::string& part : key.missing_or_incomplete) {
-      std::cerr << (&part == &key.missing_or_incomplete.front() ? " (missing or incomplete: "
-                                                                : ", ")
-                << part;
+      parts += (parts.empty() ? "" : ", ") + part;
     }
-    std::cerr << (key.missing_or_incomplete.empty() ? "" : ")") << '\n';
+    std::cerr << (parts.empty() ? "" : " (missing or incomplete: " + parts + ")") << '\n';
     all_complete = all_complete && key.complete;
   }
   if (merged.empty()) {

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <iterator>
 #include <limits>
 
+#include "file_bytes.hpp"
 #include "temp_dir.hpp"
 #include "zcb/error.hpp"
 
@@ -16,17 +16,12 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-std::string file_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(JsonFile, WritesSortedPrettyJsonAtomically) {
   test::TempDir dir;
   const fs::path path = dir / "stats" / "nb201" / "cifar10.json";  // parents created
   const nlohmann::json document = {{"b", 1}, {"a", {1.5, "x"}}};
   write_json_atomically(path, document);
-  EXPECT_EQ(file_text(path), "{\n  \"a\": [\n    1.5,\n    \"x\"\n  ],\n  \"b\": 1\n}\n");
+  EXPECT_EQ(test::file_bytes(path), "{\n  \"a\": [\n    1.5,\n    \"x\"\n  ],\n  \"b\": 1\n}\n");
   EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
   EXPECT_EQ(read_json_file(path), document);
 }

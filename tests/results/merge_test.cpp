@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
 
+#include "file_bytes.hpp"
 #include "temp_dir.hpp"
 #include "zcb/error.hpp"
 #include "zcb/results/score_file.hpp"
@@ -16,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 nlohmann::json provenance(const std::string& settings_hash = "s1",
                           const std::string& git_sha = "abc") {
@@ -72,18 +66,18 @@ fs::path write_unsharded(const fs::path& root) {
 
 TEST(MergeShards, GivesTheBytesOfASingleRun) {
   test::TempDir single, sharded;
-  const std::string expected = file_bytes(write_unsharded(single.path()));
+  const std::string expected = test::file_bytes(write_unsharded(single.path()));
   for (int i = 0; i < 3; ++i) write_part(sharded.path(), i, 3);
   const auto merged = merge_shards(sharded.path());
   ASSERT_EQ(merged.size(), 1u);
   EXPECT_TRUE(merged[0].complete);
   EXPECT_EQ(merged[0].rows, 9);
   EXPECT_EQ(merged[0].parts_found, 3);
-  EXPECT_EQ(file_bytes(merged[0].target), expected);
+  EXPECT_EQ(test::file_bytes(merged[0].target), expected);
   EXPECT_EQ(read_timing_file(timing_path(merged[0].target)).size(), 3u);
   // Merging again changes nothing (the parts stay, the merged rows equal theirs).
   merge_shards(sharded.path());
-  EXPECT_EQ(file_bytes(merged[0].target), expected);
+  EXPECT_EQ(test::file_bytes(merged[0].target), expected);
 }
 
 TEST(MergeShards, MissingOrIncompletePartsGiveAnIncompleteFileThatNamesThem) {

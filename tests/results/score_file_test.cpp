@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <limits>
 
+#include "file_bytes.hpp"
 #include "temp_dir.hpp"
 #include "zcb/data/h5_util.hpp"
 #include "zcb/error.hpp"
@@ -30,11 +30,6 @@ double from_bits(std::uint64_t value) {
   double out;
   std::memcpy(&out, &value, sizeof out);
   return out;
-}
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 ScoreKey sample_key() { return {"nb201", "cifar10", "synflow", 3, 1, 4}; }
@@ -155,25 +150,25 @@ TEST(ScoreFile, SameContentGivesIdenticalBytes) {
   test::TempDir dir;
   ScoreFile file = sample_file();
   write_score_file(dir / "a.h5", file);
-  const std::string first = file_bytes(dir / "a.h5");
+  const std::string first = test::file_bytes(dir / "a.h5");
   write_score_file(dir / "a.h5", file);  // again, over the first
   // Row order does not matter: rows are sorted before writing.
   std::reverse(file.rows.begin(), file.rows.end());
   write_score_file(dir / "b.h5", file);
   ASSERT_GT(first.size(), 1000u);
-  EXPECT_EQ(file_bytes(dir / "a.h5"), first);
-  EXPECT_EQ(file_bytes(dir / "b.h5"), first);
+  EXPECT_EQ(test::file_bytes(dir / "a.h5"), first);
+  EXPECT_EQ(test::file_bytes(dir / "b.h5"), first);
   // A different score is a different file.
   file.rows[0].score += 1.0;
   write_score_file(dir / "c.h5", file);
-  EXPECT_NE(file_bytes(dir / "c.h5"), first);
+  EXPECT_NE(test::file_bytes(dir / "c.h5"), first);
 }
 
 TEST(ScoreFile, RejectsBadRowsAndKeepsTheOldFile) {
   test::TempDir dir;
   const fs::path path = dir / "s.h5";
   write_score_file(path, sample_file());
-  const std::string before = file_bytes(path);
+  const std::string before = test::file_bytes(path);
   const auto rejected = [&](auto change, const char* reason) {
     ScoreFile file = sample_file();
     change(file);
@@ -184,7 +179,7 @@ TEST(ScoreFile, RejectsBadRowsAndKeepsTheOldFile) {
       EXPECT_THAT(e.what(), HasSubstr(path.string()));
       EXPECT_THAT(e.what(), HasSubstr(reason));
     }
-    EXPECT_EQ(file_bytes(path), before);
+    EXPECT_EQ(test::file_bytes(path), before);
     EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
   };
   rejected([](ScoreFile& f) { f.rows.push_back({7, 1.0, RowStatus::kOk, ""}); }, "appears twice");
@@ -202,7 +197,7 @@ TEST(ScoreFile, RejectsBadRowsAndKeepsTheOldFile) {
   ScoreFile bad_key = sample_file();
   bad_key.key.proxy = "";
   EXPECT_THROW(write_score_file(path, bad_key), Error);
-  EXPECT_EQ(file_bytes(path), before);
+  EXPECT_EQ(test::file_bytes(path), before);
 }
 
 // Reads @p path expecting an error that names the file and how to fix it.
