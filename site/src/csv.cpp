@@ -67,4 +67,39 @@ std::string task_csv(const TaskStats& task) {
   return out;
 }
 
+std::string published_csv(const RunStats& run) {
+  std::string out;
+  append_row(out, {"space",     "task",     "proxy",        "statistic", "absolute",
+                   "published", "decimals", "paper",        "where",     "ours_over",
+                   "ours_n",    "ours",     "ours_lo",      "ours_hi",   "difference",
+                   "verdict",   "sample",   "ground_truth", "notes",     "origin"});
+  for (const auto& task : run.tasks) {
+    for (const auto& proxy : task.proxies) {
+      for (const auto& published : proxy.published) {
+        append_row(out, {task.space,
+                         task.task,
+                         proxy.name,
+                         published.statistic,
+                         published.absolute ? "true" : "false",
+                         format_exact(published.value),
+                         integer(published.decimals),
+                         published.paper,
+                         published.where,
+                         published.over,
+                         integer(published.n),
+                         format_exact(published.ours.estimate),
+                         format_exact(published.ours.lo),
+                         format_exact(published.ours.hi),
+                         format_exact(published.difference),
+                         published.verdict,
+                         published.sample,
+                         published.ground_truth,
+                         published.notes,
+                         published.origin});
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace zcb::site

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "templates.hpp"
 #include "zcb/site/format.hpp"
@@ -150,8 +151,10 @@ data page_data(const RunStats& run, const std::string& title, const std::string&
   page.set("title", title);
   page.set("run_name", or_missing(run.name));
   list nav;
-  for (const auto& [href, label] : std::array<std::pair<const char*, const char*>, 2>{
-           {{"index.html", "Leaderboard"}, {"provenance.html", "Provenance"}}}) {
+  for (const auto& [href, label] :
+       std::array<std::pair<const char*, const char*>, 3>{{{"index.html", "Leaderboard"},
+                                                           {"published.html", "Published values"},
+                                                           {"provenance.html", "Provenance"}}}) {
     data item;
     item.set("href", href);
     item.set("label", label);
@@ -257,6 +260,15 @@ data direction(const ProxyStats& proxy) {
   result.set("arrow", higher ? "\u2191" : "\u2193");
   result.set("text", higher ? "higher score is better" : "lower score is better");
   return result;
+}
+
+/// What a verdict says about our number, for the reader of the table.
+std::string verdict_text(const std::string& verdict) {
+  if (verdict == "within") return "reproduced";
+  if (verdict == "above") return "ours lower";
+  if (verdict == "below") return "ours higher";
+  if (verdict == "not_computed") return "not computed";
+  return verdict;
 }
 
 }  // namespace
@@ -381,6 +393,16 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   page.set("n_truth_nonfinite", format_count(task.n_truth_nonfinite));
   page.set("has_stats_reason", !task.stats_reason.empty());
   page.set("stats_reason", task.stats_reason);
+  std::size_t n_published = 0, n_reproduced = 0;
+  for (const auto& proxy : task.proxies) {
+    n_published += proxy.published.size();
+    n_reproduced += static_cast<std::size_t>(
+        std::count_if(proxy.published.begin(), proxy.published.end(),
+                      [](const PublishedComparison& value) { return value.verdict == "within"; }));
+  }
+  page.set("has_published", n_published > 0);
+  page.set("n_published", std::to_string(n_published));
+  page.set("n_reproduced", std::to_string(n_reproduced));
   page.set("oriented", task.oriented.value_or(false));
   page.set("not_oriented", task.oriented.has_value() && !*task.oriented);
 
@@ -472,6 +494,67 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   page.set("has_provenance", task.provenance.is_object() && !task.provenance.empty());
   page.set("provenance", kv_table(task.provenance));
   return render_template("task", page);
+}
+
+std::string render_published_page(const RunStats& run) {
+  data page = page_data(run, "Published values", "published.html");
+  const auto confidence = run.tasks.empty() ? std::nullopt : run.tasks.front().bootstrap.confidence;
+  page.set("confidence",
+           confidence ? format_fixed(*confidence * 100.0, 0) + "%" : std::string(kMissing));
+  std::map<std::string, std::size_t> verdicts;
+  list rows;
+  for (const auto& task : run.tasks) {
+    for (const auto& proxy : task.proxies) {
+      for (const auto& published : proxy.published) {
+        ++verdicts[published.verdict];
+        data row;
+        row.set("task_label", task_label(task));
+        row.set("task_page", task_stem(task) + ".html");
+        row.set("proxy", proxy.name);
+        const std::string label = statistic_info(published.statistic).label;
+        row.set("statistic", published.absolute ? "|" + label + "|" : label);
+        row.set("paper", published.paper);
+        row.set("has_where", !published.where.empty());
+        row.set("where", published.where);
+        row.set("has_sample", !published.sample.empty());
+        row.set("sample", published.sample);
+        row.set("has_ground_truth", !published.ground_truth.empty());
+        row.set("ground_truth", published.ground_truth);
+        row.set("has_notes", !published.notes.empty());
+        row.set("notes", published.notes);
+        row.set("origin", or_missing(published.origin));
+        // As printed in the paper: its own number of digits.
+        row.set("value", published.value
+                             ? format_fixed(*published.value,
+                                            static_cast<int>(published.decimals.value_or(2)))
+                             : std::string(kMissing));
+        row.set("value_sort", format_exact(published.value));
+        row.set("ours", format_statistic(published.ours.estimate));
+        row.set("ours_sort", format_exact(published.ours.estimate));
+        const bool has_interval = published.ours.lo.has_value() && published.ours.hi.has_value();
+        row.set("has_interval", has_interval);
+        row.set("interval", format_interval(published.ours.lo, published.ours.hi));
+        row.set("over", published.over == "all" ? "all " + format_count(published.n) + " scored"
+                                                : format_count(published.n) + " in common");
+        row.set("difference", published.difference ? (*published.difference > 0 ? "+" : "") +
+                                                         format_statistic(published.difference)
+                                                   : std::string(kMissing));
+        row.set("difference_sort", format_exact(published.difference));
+        row.set("verdict", published.verdict);
+        row.set("verdict_text", verdict_text(published.verdict));
+        rows.push_back(row);
+      }
+    }
+  }
+  std::size_t total = 0;
+  for (const auto& [verdict, count] : verdicts) total += count;
+  page.set("has_rows", !rows.empty());
+  page.set("rows", rows);
+  page.set("n_values", std::to_string(total));
+  for (const char* verdict : {"within", "above", "below", "not_computed"}) {
+    page.set(std::string("n_") + verdict, std::to_string(verdicts[verdict]));
+  }
+  return render_template("published", page);
 }
 
 std::string render_provenance_page(const RunStats& run) {

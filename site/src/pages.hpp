@@ -16,6 +16,9 @@ std::string render_index_page(const RunStats& run);
 /// <space>-<task>.html for run.tasks[task_index].
 std::string render_task_page(const RunStats& run, std::size_t task_index);
 
+/// published.html: every published value of the run's proxies and tasks beside ours.
+std::string render_published_page(const RunStats& run);
+
 /// provenance.html: the whole run provenance and config.
 std::string render_provenance_page(const RunStats& run);
 

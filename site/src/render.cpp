@@ -59,6 +59,8 @@ std::map<std::string, std::string> build_site(const RunStats& run) {
 
   files["index.html"] = detail::render_index_page(run);
   files["provenance.html"] = detail::render_provenance_page(run);
+  files["published.html"] = detail::render_published_page(run);
+  files["published.csv"] = published_csv(run);
   files["run.json"] = read_file(run.dir / "run.json");
   for (std::size_t t = 0; t < run.tasks.size(); ++t) {
     const TaskStats& task = run.tasks[t];

@@ -181,6 +181,32 @@ Estimate read_estimate(const Reader& reader, const json& value, const std::strin
   return estimate;
 }
 
+PublishedComparison read_published(const Reader& reader, const json& value,
+                                   const std::string& where) {
+  if (!value.is_object()) {
+    reader.fail("\"" + where + "\" must be an object");
+  }
+  const std::string prefix = where + ".";
+  PublishedComparison published;
+  published.paper = reader.required_string(value, "paper", prefix);
+  published.where = reader.optional_string(value, "where", prefix);
+  published.statistic = reader.required_string(value, "statistic", prefix);
+  published.absolute = reader.boolean(value, "absolute", prefix).value_or(false);
+  published.value = reader.number(value, "value", prefix);
+  published.decimals = reader.integer(value, "decimals", prefix);
+  published.sample = reader.optional_string(value, "sample", prefix);
+  published.ground_truth = reader.optional_string(value, "ground_truth", prefix);
+  published.notes = reader.optional_string(value, "notes", prefix);
+  published.origin = reader.optional_string(value, "origin", prefix);
+  published.verdict = reader.required_string(value, "verdict", prefix);
+  const json& ours = reader.object(value, "ours", prefix);
+  published.over = reader.optional_string(ours, "over", prefix + "ours.");
+  published.n = reader.integer(ours, "n", prefix + "ours.");
+  published.ours = read_estimate(reader, ours, prefix + "ours.");
+  published.difference = reader.number(value, "difference", prefix);
+  return published;
+}
+
 ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index) {
   const std::string where = "proxies[" + std::to_string(index) + "].";
   if (!value.is_object()) {
@@ -224,6 +250,15 @@ ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index
       proxy.stats[key] = read_estimate(reader, stat, where + "stats." + key + ".");
     } else {
       reader.fail("\"" + where + "stats." + key + "\" must be an object or null");
+    }
+  }
+  if (const json* published = reader.field(value, "published")) {
+    if (!published->is_array()) {
+      reader.fail("\"" + where + "published\" must be an array");
+    }
+    for (std::size_t i = 0; i < published->size(); ++i) {
+      proxy.published.push_back(
+          read_published(reader, (*published)[i], where + "published[" + std::to_string(i) + "]"));
     }
   }
   // The Spearman over every architecture the proxy scored (non-finite ranked last), shown

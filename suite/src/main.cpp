@@ -266,6 +266,11 @@ int main(int argc, char** argv) {
   const char* shard_help =
       "score only shard I of N (0-based, e.g. 2/8) into part files; `zcbench merge` joins them";
   run->add_option("--shard", shard_text, shard_help);
+  std::vector<std::string> published_files;
+  const char* published_help =
+      "a published_values file (results/README.md) to set beside ours, besides the built-in "
+      "table; may be repeated";
+  run->add_option("--published", published_files, published_help)->check(CLI::ExistingFile);
 
   auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
   fetch->add_option("benchmarks", names, "benchmarks (default: all)");
@@ -294,6 +299,7 @@ int main(int argc, char** argv) {
   stats->add_option("--config", config_path, "run config (JSON)")
       ->required()
       ->check(CLI::ExistingFile);
+  stats->add_option("--published", published_files, published_help)->check(CLI::ExistingFile);
   app.add_subcommand("render", "render the static site from the stats");
   std::string list_what;
   auto* list = app.add_subcommand("list", "list proxies, spaces, tasks or benchmarks");
@@ -387,6 +393,13 @@ int main(int argc, char** argv) {
     if (merge->parsed()) return print_merge(paths.results_root);
 
     const zcb::RunConfig config = zcb::read_run_config(config_path);
+    // Read before any stage runs, so a bad file stops the run before hours of scoring.
+    std::vector<zcb::PublishedValue> published = zcb::builtin_published_values();
+    for (const std::string& file : published_files) {
+      for (zcb::PublishedValue& value : zcb::read_published_values(file)) {
+        published.push_back(std::move(value));
+      }
+    }
     nlohmann::json provenance = zcb::environment_provenance();
     provenance["torch"] = zcb::torch_versions();
     provenance["determinism"] = zcb::configure_torch(config.threads_per_worker);
@@ -432,7 +445,7 @@ int main(int argc, char** argv) {
     if (run->parsed() || stats->parsed()) {
       nlohmann::json run_provenance = provenance;
       run_provenance["workers"] = workers >= 0 ? workers : config.workers;
-      zcb::stats_stage(config, paths, run_provenance);
+      zcb::stats_stage(config, paths, run_provenance, published);
     }
     if (run->parsed()) zcb::render_stage(paths);
     return 0;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "plan.hpp"
@@ -147,11 +148,12 @@ void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths&
   }
 }
 
-void stats_stage(const RunConfig& config, const StagePaths& paths,
-                 const nlohmann::json& provenance) {
+void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohmann::json& provenance,
+                 const std::vector<PublishedValue>& published) {
   const fs::path stats_root = paths.results_root / "stats";
   nlohmann::json task_list = nlohmann::json::array();
   const int seed = config.seeds.front();
+  std::map<std::string, std::size_t> published_matched;  // origin -> values set beside ours
   for (const SpaceRun& run : config.runs) {
     const SpacePlan plan = plan_space(run, paths.data_root);
     const BenchmarkTable& table = plan.table;
@@ -233,19 +235,44 @@ void stats_stage(const RunConfig& config, const StagePaths& paths,
               input.proxies[i], reference_table, table, task_name, input.bootstrap);
         }
       }
+      const std::size_t n_common = document.value("n_common", std::size_t{0});
+      std::size_t n_published = 0;
+      for (auto& entry : document["proxies"]) {
+        entry["published"] =
+            compare_with_published(published, run.space, task_name, entry, n_common);
+        n_published += entry["published"].size();
+        for (const auto& comparison : entry["published"]) {
+          ++published_matched[comparison["origin"].get<std::string>()];
+        }
+      }
       if (task.metric_descriptions.count(metric) != 0) {
         document["ground_truth_description"] = task.metric_descriptions.at(metric);
       }
       const std::string relative = run.space + "/" + task_name + ".json";
       write_json_atomically(stats_root / relative, document);
       task_list.push_back({{"space", run.space}, {"task", task_name}, {"file", relative}});
-      std::cerr << "[stats] " << relative << ": " << document.value("n_common", 0)
-                << " architectures in common\n";
+      std::cerr << "[stats] " << relative << ": " << n_common << " architectures in common, "
+                << n_published << " published values beside ours\n";
     }
   }
-  nlohmann::json run_document = {
-      {"kind", "run"},        {"schema_version", 1},      {"name", config.name},
-      {"config", config.raw}, {"provenance", provenance}, {"tasks", task_list}};
+  // Where the published values came from (the built-in table, --published files), and how many
+  // matched a proxy and task of this run: a user's file that matches nothing has a typo.
+  std::map<std::string, std::size_t> published_origins;
+  for (const PublishedValue& value : published) ++published_origins[value.origin];
+  nlohmann::json published_sources = nlohmann::json::array();
+  for (const auto& [origin, count] : published_origins) {
+    published_sources.push_back(
+        {{"origin", origin}, {"values", count}, {"matched", published_matched[origin]}});
+    std::cerr << "[stats] published values from " << origin << ": " << published_matched[origin]
+              << " of " << count << " match a proxy and task of this run\n";
+  }
+  nlohmann::json run_document = {{"kind", "run"},
+                                 {"schema_version", 1},
+                                 {"name", config.name},
+                                 {"config", config.raw},
+                                 {"provenance", provenance},
+                                 {"tasks", task_list},
+                                 {"published_values", published_sources}};
   write_json_atomically(stats_root / "run.json", run_document);
 }
 

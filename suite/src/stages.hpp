@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "zcb/results/published.hpp"
 
 namespace zcb {
 
@@ -30,9 +31,11 @@ void fetch_stage(const std::vector<std::string>& benchmarks, const StagePaths& p
 /// was made from the same source files, unless @p force).
 void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths& paths, bool force);
 
-/// Computes results_root/stats/<space>/<task>.json and run.json from the score files.
-void stats_stage(const RunConfig& config, const StagePaths& paths,
-                 const nlohmann::json& provenance);
+/// Computes results_root/stats/<space>/<task>.json and run.json from the score files. Each
+/// proxy's entry gets a `published` array: the values of @p published on its (space, task) set
+/// beside ours (zcb/results/published.hpp).
+void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohmann::json& provenance,
+                 const std::vector<PublishedValue>& published);
 
 /// Renders results_root/site from results_root/stats.
 std::filesystem::path render_stage(const StagePaths& paths);

@@ -56,6 +56,20 @@ done
 check "a rerun scores nothing" bash -c \
   "'$zcb' --results '$work/smoke' score --config '$configs/smoke.json' 2>&1 | grep -q '] 0 jobs to run'"
 
+# Published values beside ours: the built-in table, a reviewer's own file, and a bad one.
+check "stats set published values beside ours" bash -c \
+  "grep -q '\"verdict\": \"' '$work/smoke/stats/nb201/cifar10.json' && grep -q 'NAS-Bench-Suite-Zero' '$work/smoke/site/published.html'"
+cat >"$work/claims.json" <<'JSON'
+{"kind": "published_values", "schema_version": 1, "values": [
+ {"proxy": "synflow", "space": "nb201", "task": "cifar100", "statistic": "kendall_tau_b",
+  "value": 0.55, "decimals": 2, "paper": "A paper under review", "where": "Table 2"}]}
+JSON
+check "a --published file is set beside ours too" bash -c \
+  "'$zcb' --results '$work/smoke' stats --config '$configs/smoke.json' --published '$work/claims.json' 2>&1 | grep -q 'claims.json: 1 of 1 match' && grep -q 'A paper under review' '$work/smoke/stats/nb201/cifar100.json'"
+sed 's/kendall_tau_b/spearman_abs/' "$work/claims.json" >"$work/bad-claims.json"
+check "a malformed --published file stops before any stage" fails_with "statistic 'spearman_abs'" \
+  "$zcb" --results "$work/smoke" run --config "$configs/smoke.json" --published "$work/bad-claims.json"
+
 # The table's params against built networks (a fixed sample; `check-complexity` checks all).
 check "built params match the table on a sample" bash -c \
   "'$zcb' check-complexity --space nb201 --sample 300 | tee '$work/complexity.txt' | grep -q '0 other mismatches'"

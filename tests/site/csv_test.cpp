@@ -38,5 +38,22 @@ TEST(SiteCsv, HeaderRowsAndQuoting) {
   EXPECT_EQ(rows[7], "\"fisher<script>alert(\"\"xss\"\")</script>\",1,true,1000,0,0,,,,,,,,,,,,,,");
 }
 
+TEST(SiteCsv, PublishedValuesOneRowEach) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const auto rows = lines(published_csv(run));
+  ASSERT_EQ(rows.size(), 4U);  // header + the 3 values of the fixture's synflow
+  EXPECT_EQ(rows[0],
+            "space,task,proxy,statistic,absolute,published,decimals,paper,where,ours_over,ours_n,"
+            "ours,ours_lo,ours_hi,difference,verdict,sample,ground_truth,notes,origin");
+  EXPECT_EQ(rows[1],
+            "nb201,cifar10,synflow,spearman,false,0.76,2,\"Krishnakumar et al., "
+            "NAS-Bench-Suite-Zero, NeurIPS 2022 Datasets & Benchmarks\",Figure 6,all,1000,0.7612,"
+            "0.7301,0.7893,0.0012,within,\"1,000 random architectures\",validation accuracy,"
+            "\"NASLib, batch 64\",built-in");
+  // Not computed: our columns are empty.
+  EXPECT_EQ(rows[3].substr(rows[3].find(",Figure 6,")),
+            ",Figure 6,,,,,,,not_computed,,,,claims.json");
+}
+
 }  // namespace
 }  // namespace zcb::site

@@ -19,8 +19,8 @@ using testing::error_message;
 using testing::read_text;
 using testing::TempDir;
 
-const std::string kPages[] = {"index.html", "provenance.html", "nb201-cifar10.html",
-                              "nb101-cifar10.html"};
+const std::string kPages[] = {"index.html", "provenance.html", "published.html",
+                              "nb201-cifar10.html", "nb101-cifar10.html"};
 const std::string kMinus = "\u2212";
 
 /// The fixture rendered once into a temporary directory, for the read-only checks.
@@ -47,9 +47,10 @@ class SiteRender : public ::testing::Test {
 
 TEST_F(SiteRender, WritesEveryPageDownloadAndAsset) {
   for (const auto& name :
-       {"index.html", "provenance.html", "run.json", "nb201-cifar10.html", "nb201-cifar10.csv",
-        "nb201-cifar10.json", "nb101-cifar10.html", "nb101-cifar10.csv", "nb101-cifar10.json",
-        "assets/style.css", "assets/site.js", ".zcb-site"}) {
+       {"index.html", "provenance.html", "published.html", "published.csv", "run.json",
+        "nb201-cifar10.html", "nb201-cifar10.csv", "nb201-cifar10.json", "nb101-cifar10.html",
+        "nb101-cifar10.csv", "nb101-cifar10.json", "assets/style.css", "assets/site.js",
+        ".zcb-site"}) {
     EXPECT_TRUE(fs::is_regular_file(site_ / name)) << name;
   }
   // Nothing else lies next to the site: the temporary directory is gone.
@@ -189,6 +190,31 @@ TEST_F(SiteRender, ProvenancePageShowsNestedProvenanceAndConfig) {
   EXPECT_NE(html.find(":4096:8"), std::string::npos);
   EXPECT_NE(html.find("nb201_v1_1"), std::string::npos);             // config
   EXPECT_NE(html.find("synflow, naswot, zico"), std::string::npos);  // array of scalars
+}
+
+TEST_F(SiteRender, PublishedPageSetsEachPaperValueBesideOurs) {
+  const std::string html = page("published.html");
+  EXPECT_EQ(count(html, "<tr class=\"verdict-"), 3U);
+  EXPECT_NE(html.find("3 published values: <strong>1</strong> reproduced"), std::string::npos);
+  EXPECT_NE(html.find("<strong>1</strong> where we measure more"), std::string::npos);
+  EXPECT_NE(html.find("<strong>1</strong> not computed"), std::string::npos);
+  // The paper's value as printed (its own digits), ours with its interval and what it is over.
+  EXPECT_NE(html.find(">0.76</span>"), std::string::npos);
+  EXPECT_NE(html.find(">0.737</span>"), std::string::npos);
+  EXPECT_NE(html.find("[0.730, 0.789]"), std::string::npos);
+  EXPECT_NE(html.find("all 1\u202f000 scored"), std::string::npos);
+  EXPECT_NE(html.find("|Spearman ρ|"), std::string::npos);  // a paper that tabulates |rho|
+  EXPECT_NE(html.find(">ours higher<"), std::string::npos);
+  EXPECT_NE(html.find(">not computed<"), std::string::npos);
+  EXPECT_NE(html.find("Datasets &amp; Benchmarks"), std::string::npos);  // escaped
+  EXPECT_NE(html.find("href=\"nb201-cifar10.html\""), std::string::npos);
+  EXPECT_NE(html.find("claims.json"), std::string::npos);  // a user's file is named
+  // The task page points to it; a task without published values does not.
+  EXPECT_NE(page("nb201-cifar10.html").find("3 values from papers</a>, 1 within our interval"),
+            std::string::npos);
+  EXPECT_EQ(page("nb101-cifar10.html").find("values from papers"), std::string::npos);
+  // Every page links it.
+  EXPECT_NE(page("index.html").find("href=\"published.html\""), std::string::npos);
 }
 
 TEST(SiteRenderOutput, UnknownStatisticsGetAColumn) {

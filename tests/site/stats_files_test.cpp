@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_util.hpp"
 
 namespace zcb::site {
@@ -195,6 +197,43 @@ TEST(SiteStatsFiles, StatsAllSpearmanIsReadAsSpearmanAll) {
   EXPECT_DOUBLE_EQ(*task.proxies[0].stats.at("spearman_all")->estimate, 0.81);
   EXPECT_DOUBLE_EQ(*task.proxies[0].stats.at("spearman_all")->lo, 0.78);
   EXPECT_EQ(task.proxies[1].stats.count("spearman_all"), 0U);  // too few: no column value
+}
+
+TEST(SiteStatsFiles, PublishedValuesAreRead) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const auto nb201 = std::find_if(run.tasks.begin(), run.tasks.end(),
+                                  [](const TaskStats& task) { return task.space == "nb201"; });
+  ASSERT_NE(nb201, run.tasks.end());
+  const TaskStats& task = *nb201;
+  ASSERT_EQ(task.proxies[0].name, "synflow");
+  ASSERT_EQ(task.proxies[0].published.size(), 3U);
+  const PublishedComparison& absolute = task.proxies[0].published[1];
+  EXPECT_TRUE(absolute.absolute);
+  EXPECT_EQ(absolute.decimals, 3);
+  EXPECT_DOUBLE_EQ(*absolute.value, 0.737);
+  EXPECT_EQ(absolute.over, "all");
+  EXPECT_EQ(absolute.n, 1000);
+  EXPECT_DOUBLE_EQ(*absolute.ours.lo, 0.7401);
+  EXPECT_EQ(absolute.verdict, "below");
+  const PublishedComparison& missing = task.proxies[0].published[2];
+  EXPECT_EQ(missing.verdict, "not_computed");
+  EXPECT_FALSE(missing.ours.estimate.has_value());
+  EXPECT_TRUE(missing.over.empty());
+  EXPECT_TRUE(task.proxies[1].published.empty());
+}
+
+TEST(SiteStatsFiles, MalformedPublishedValuesNameTheField) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  edit_json(stats / "nb201" / "cifar10.json",
+            [](auto& json) { json["proxies"][0]["published"][1]["value"] = "0.737"; });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("proxies[0].published[1].value"),
+            std::string::npos);
+  edit_json(stats / "nb201" / "cifar10.json", [](auto& json) {
+    json["proxies"][0]["published"] = {{"paper", "x"}};
+  });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("\"proxies[0].published\" must be"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "zcb/data/manifest.hpp"
 #include "zcb/error.hpp"
 #include "zcb/proxy.hpp"
+#include "zcb/results/composite.hpp"
+#include "zcb/results/published.hpp"
 #include "zcb/search_space.hpp"
 
 namespace zcb {
@@ -148,6 +150,20 @@ TEST(ShardOf, DealsEverySampleEvenlyAndDeterministically) {
   EXPECT_EQ(shard_of("transnas_micro", "segmentsemantic", 1, 5, 30), 15);
   EXPECT_NE(shard_of("nb201", "cifar10", 0, 0, 1000), shard_of("nb201", "cifar100", 0, 0, 1000));
   EXPECT_THROW(shard_of("nb201", "cifar10", 0, 0, 0), Error);
+}
+
+// A typo in results/published.json would silently match nothing: every value must name a
+// registered proxy (or rank aggregate) and space. (Task names come from the benchmark tables;
+// the stats stage reports how many values matched its run.)
+TEST(PublishedValues, EveryBuiltInValueNamesARegisteredProxyAndSpace) {
+  const std::vector<std::string> proxies = proxy_names();
+  const std::vector<std::string> spaces = search_space_names();
+  for (const PublishedValue& value : builtin_published_values()) {
+    EXPECT_TRUE(is_composite(value.proxy) ||
+                std::find(proxies.begin(), proxies.end(), value.proxy) != proxies.end())
+        << value.proxy << " (" << value.paper << ")";
+    EXPECT_NE(std::find(spaces.begin(), spaces.end(), value.space), spaces.end()) << value.space;
+  }
 }
 
 }  // namespace

@@ -33,6 +33,28 @@ struct Estimate {
   std::optional<std::int64_t> n_nan_resamples;  ///< bootstrap resamples that gave no value
 };
 
+/// A value a paper published for this proxy and task, beside ours (the stats stage's
+/// `published` array; zcb/results/published.hpp).
+struct PublishedComparison {
+  std::string paper;
+  std::string where;      ///< table or figure, may be empty
+  std::string statistic;  ///< "spearman", "kendall_tau_b" or "pearson"
+  bool absolute = false;  ///< the paper tabulates |statistic|; ours is folded the same way
+  std::optional<double> value;
+  std::optional<std::int64_t> decimals;  ///< digits the paper gives
+  std::string sample;
+  std::string ground_truth;
+  std::string notes;
+  std::string origin;  ///< "built-in" or the user's file
+  /// Ours: over "all" the architectures the proxy scored, or the "common" set; empty when
+  /// this run has no such statistic.
+  std::string over;
+  std::optional<std::int64_t> n;
+  Estimate ours;
+  std::optional<double> difference;  ///< ours minus the paper's
+  std::string verdict;               ///< "within", "above", "below" or "not_computed"
+};
+
 /// Everything the stats stage reports for one proxy on one (space, task).
 struct ProxyStats {
   std::string name;
@@ -49,6 +71,7 @@ struct ProxyStats {
   std::optional<double> mean_score_ms;
   /// Statistic key ("spearman", ...) -> value; an empty optional is a `null` statistic.
   std::map<std::string, std::optional<Estimate>> stats;
+  std::vector<PublishedComparison> published;  ///< in the stats file's order
 };
 
 /// Bootstrap settings of a task's confidence intervals.
