@@ -23,10 +23,6 @@ const std::string_view kBuiltinPublishedValues(reinterpret_cast<const char*>(kBy
 
 }  // namespace zcb::detail
 ")
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" previous)
-  if(previous STREQUAL content)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${content}")
+# CONFIGURE writes only on change, so an unrelated rebuild does not recompile the generated file
+# (@ONLY: nothing in the content looks like @VAR@).
+file(CONFIGURE OUTPUT "${OUTPUT}" CONTENT "${content}" @ONLY)
