@@ -262,6 +262,18 @@ data direction(const ProxyStats& proxy) {
   return result;
 }
 
+/// Published values on @p task, and how many of them lie within our interval.
+std::pair<std::size_t, std::size_t> published_counts(const TaskStats& task) {
+  std::size_t values = 0, reproduced = 0;
+  for (const auto& proxy : task.proxies) {
+    values += proxy.published.size();
+    reproduced += static_cast<std::size_t>(
+        std::count_if(proxy.published.begin(), proxy.published.end(),
+                      [](const PublishedComparison& value) { return value.verdict == "within"; }));
+  }
+  return {values, reproduced};
+}
+
 /// What a verdict says about our number, for the reader of the table.
 std::string verdict_text(const std::string& verdict) {
   if (verdict == "within") return "reproduced";
@@ -283,6 +295,15 @@ std::string render_index_page(const RunStats& run) {
   const std::vector<LeaderboardEntry> leaderboard = build_leaderboard(run, kRankStatistic);
 
   page.set("statistic_label", rank_info.label);
+  std::size_t n_published = 0, n_reproduced = 0;
+  for (const auto& task : run.tasks) {
+    const auto [values, reproduced] = published_counts(task);
+    n_published += values;
+    n_reproduced += reproduced;
+  }
+  page.set("has_published", n_published > 0);
+  page.set("n_published", std::to_string(n_published));
+  page.set("n_reproduced", std::to_string(n_reproduced));
   page.set("n_tasks", std::to_string(run.tasks.size()));
   page.set("n_proxies", std::to_string(leaderboard.size()));
   page.set("has_tasks", !run.tasks.empty());
@@ -393,13 +414,7 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   page.set("n_truth_nonfinite", format_count(task.n_truth_nonfinite));
   page.set("has_stats_reason", !task.stats_reason.empty());
   page.set("stats_reason", task.stats_reason);
-  std::size_t n_published = 0, n_reproduced = 0;
-  for (const auto& proxy : task.proxies) {
-    n_published += proxy.published.size();
-    n_reproduced += static_cast<std::size_t>(
-        std::count_if(proxy.published.begin(), proxy.published.end(),
-                      [](const PublishedComparison& value) { return value.verdict == "within"; }));
-  }
+  const auto [n_published, n_reproduced] = published_counts(task);
   page.set("has_published", n_published > 0);
   page.set("n_published", std::to_string(n_published));
   page.set("n_reproduced", std::to_string(n_reproduced));

@@ -213,8 +213,9 @@ TEST_F(SiteRender, PublishedPageSetsEachPaperValueBesideOurs) {
   EXPECT_NE(page("nb201-cifar10.html").find("3 values from papers</a>, 1 within our interval"),
             std::string::npos);
   EXPECT_EQ(page("nb101-cifar10.html").find("values from papers"), std::string::npos);
-  // Every page links it.
-  EXPECT_NE(page("index.html").find("href=\"published.html\""), std::string::npos);
+  // Every page links it, and the leaderboard sums it up.
+  EXPECT_NE(page("index.html").find("href=\"published.html\">3 published values</a>, 1 within"),
+            std::string::npos);
 }
 
 TEST(SiteRenderOutput, UnknownStatisticsGetAColumn) {
