@@ -273,9 +273,12 @@ int main(int argc, char** argv) {
   run->add_option("--published", published_files, published_help)->check(CLI::ExistingFile);
 
   auto* fetch = app.add_subcommand("fetch", "download and verify raw benchmark files");
+  const char* config_benchmarks_help = "only the benchmarks this run config needs";
   fetch->add_option("benchmarks", names, "benchmarks (default: all)");
+  fetch->add_option("--config", config_path, config_benchmarks_help)->check(CLI::ExistingFile);
   auto* convert = app.add_subcommand("convert", "convert raw files into HDF5 tables");
   convert->add_option("benchmarks", names, "benchmarks (default: all)");
+  convert->add_option("--config", config_path, config_benchmarks_help)->check(CLI::ExistingFile);
   convert->add_flag("--force", force, "reconvert even when the table is up to date");
   std::string mapping_path;
   auto* import = app.add_subcommand("import", "build a table from CSV/JSON files and a mapping");
@@ -333,6 +336,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (fetch->parsed() || convert->parsed()) {
+      if (!config_path.empty()) {
+        if (!names.empty()) throw zcb::Error("name benchmarks or give --config, not both");
+        names = zcb::benchmarks_of(zcb::read_run_config(config_path));
+      }
       const bool all = names.empty();
       if (all) names = zcb::data::manifest_names();
       names.erase(std::remove(names.begin(), names.end(), "images"), names.end());

@@ -100,6 +100,23 @@ check "a shard rerun after the merge scores nothing" bash -c \
 check "a bad --shard is a clear error" fails_with "expected I/N" \
   "$zcb" --results "$work/s" score --config "$configs/tiny.json" --shard 3/3
 
+# The CI recipes: ci/shard.sh as the three tasks of a Slurm array, then ci/merge.sh.
+recipe_env=(env ZCB_SKIP_PREPARE=1 ZCB_BUILD_DIR="$(dirname "$(dirname "$zcb")")")
+for id in 0 1 2; do
+  check "ci/shard.sh as Slurm array task $id of 3" "${recipe_env[@]}" SLURM_ARRAY_TASK_ID=$id \
+    SLURM_ARRAY_TASK_COUNT=3 ZCB_RESULTS="$work/slurm/$id" bash "$src/ci/shard.sh" "$configs/tiny.json"
+done
+check "ci/merge.sh joins them, with stats and a site" "${recipe_env[@]}" \
+  ZCB_RESULTS="$work/slurm-all" bash "$src/ci/merge.sh" "$configs/tiny.json" \
+  "$work/slurm/0" "$work/slurm/1" "$work/slurm/2"
+check "the Slurm shards equal the single run" same_scores "$work/a" "$work/slurm-all"
+check "the merged run has a site" test -s "$work/slurm-all/site/index.html"
+check "ci/merge.sh with a shard missing stops at merge" bash -c \
+  "! ZCB_SKIP_PREPARE=1 ZCB_BUILD_DIR='$(dirname "$(dirname "$zcb")")' ZCB_RESULTS='$work/slurm-two' bash '$src/ci/merge.sh' '$configs/tiny.json' '$work/slurm/0' '$work/slurm/2' && test ! -e '$work/slurm-two/stats'"
+check "ci/shard.sh without a shard says how to give one" fails_with "no shard given" \
+  env -u SLURM_ARRAY_TASK_ID -u CI_NODE_INDEX -u ZCB_SHARD ZCB_SKIP_PREPARE=1 \
+  bash "$src/ci/shard.sh" "$configs/tiny.json"
+
 # 3. Kill -9 mid-way, rerun: the finished rows are kept and the result equals run A.
 "$zcb" --results "$work/c" score --config "$configs/tiny.json" --checkpoint-seconds 0 \
   >"$work/killed.txt" 2>&1 &
