@@ -51,6 +51,7 @@ PublishedValue parse_value(const nlohmann::json& entry, const std::string& where
   value.sample = text_field(entry, "sample", where, false);
   value.ground_truth = text_field(entry, "ground_truth", where, false);
   value.notes = text_field(entry, "notes", where, false);
+  value.ground_truth_metric = text_field(entry, "ground_truth_metric", where, false);
   if (entry.contains("absolute")) {
     if (!entry["absolute"].is_boolean()) throw Error(where + ": 'absolute' must be true or false");
     value.absolute = entry["absolute"].get<bool>();
@@ -119,10 +120,25 @@ std::vector<PublishedValue> read_published_values(const std::filesystem::path& f
   return parse_published_values(read_json_file(file), file.string());
 }
 
+std::set<std::string> published_metrics(const std::vector<PublishedValue>& values,
+                                        const std::string& space, const std::string& task) {
+  std::set<std::string> metrics;
+  for (const PublishedValue& value : values) {
+    if (value.space == space && value.task == task && !value.ground_truth_metric.empty()) {
+      metrics.insert(value.ground_truth_metric);
+    }
+  }
+  return metrics;
+}
+
 nlohmann::json compare_with_published(const std::vector<PublishedValue>& values,
                                       const std::string& space, const std::string& task,
-                                      const nlohmann::json& proxy_entry, std::size_t n_common) {
-  const std::string proxy = proxy_entry.at("name").get<std::string>();
+                                      const std::string& proxy, const std::string& run_metric,
+                                      const std::map<std::string, OurStatistics>& ours) {
+  if (ours.count(run_metric) == 0 || ours.at(run_metric).proxy_entry == nullptr) {
+    throw Error("published values: no statistics of '" + proxy + "' under the run's metric '" +
+                run_metric + "'");
+  }
   nlohmann::json comparisons = nlohmann::json::array();
   for (const PublishedValue& published : values) {
     if (published.space != space || published.task != task || published.proxy != proxy) continue;
@@ -133,28 +149,36 @@ nlohmann::json compare_with_published(const std::vector<PublishedValue>& values,
         {"sample", published.sample},       {"ground_truth", published.ground_truth},
         {"notes", published.notes},         {"origin", published.origin},
     };
-    // Ours: over every architecture the proxy scored when the stats stage has it there.
+    // Under the paper's ground truth when the table has it, else the run's.
+    const auto paper_metric = ours.find(published.ground_truth_metric);
+    const bool same_metric = paper_metric != ours.end() && paper_metric->second.proxy_entry;
+    const std::string metric = same_metric ? published.ground_truth_metric : run_metric;
+    const OurStatistics& under = ours.at(metric);
+    comparison["ground_truth_metric"] = metric;
+    comparison["same_ground_truth"] = published.ground_truth_metric.empty()
+                                          ? nlohmann::json(nullptr)
+                                          : nlohmann::json(same_metric);
+
+    // Over every architecture the proxy scored when the stats stage has it there.
     const auto statistic_in = [&](const nlohmann::json* stats) -> const nlohmann::json* {
       const nlohmann::json* value = stats ? member(*stats, published.statistic) : nullptr;
       const nlohmann::json* estimate = value ? member(*value, "estimate") : nullptr;
       return estimate != nullptr && estimate->is_number() ? value : nullptr;
     };
-    const nlohmann::json* all = member(proxy_entry, "stats_all");
-    const nlohmann::json* ours = all ? statistic_in(member(*all, "stats")) : nullptr;
+    const nlohmann::json* all = member(*under.proxy_entry, "stats_all");
+    const nlohmann::json* statistic = all ? statistic_in(member(*all, "stats")) : nullptr;
     std::string over = "all";
-    std::size_t n = ours ? all->value("n", std::size_t{0}) : 0;
-    if (ours == nullptr) {
-      ours = statistic_in(member(proxy_entry, "stats"));
+    std::size_t n = statistic ? all->value("n", std::size_t{0}) : 0;
+    if (statistic == nullptr) {
+      statistic = statistic_in(member(*under.proxy_entry, "stats"));
       over = "common";
-      n = n_common;
+      n = under.n_common;
     }
     const auto number = [&](const char* key) {
-      const nlohmann::json* found = member(*ours, key);
+      const nlohmann::json* found = member(*statistic, key);
       return found != nullptr ? *found : nlohmann::json();
     };
-    const bool has_interval =
-        ours != nullptr && number("lo").is_number() && number("hi").is_number();
-    if (!has_interval) {
+    if (statistic == nullptr || !number("lo").is_number() || !number("hi").is_number()) {
       comparison["ours"] = nullptr;
       comparison["verdict"] = "not_computed";
       comparisons.push_back(std::move(comparison));

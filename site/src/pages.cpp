@@ -555,6 +555,13 @@ std::string render_published_page(const RunStats& run) {
                                                          format_statistic(published.difference)
                                                    : std::string(kMissing));
         row.set("difference_sort", format_exact(published.difference));
+        row.set("has_metric", !published.ground_truth_metric.empty());
+        row.set("metric", published.ground_truth_metric);
+        row.set("metric_note", !published.same_ground_truth ? "the run's; the paper's is not known"
+                               : *published.same_ground_truth
+                                   ? "the paper's ground truth"
+                                   : "the run's; the paper's is not in the table");
+        row.set("same_metric", published.same_ground_truth.value_or(false));
         row.set("verdict", published.verdict);
         row.set("verdict_text", verdict_text(published.verdict));
         rows.push_back(row);

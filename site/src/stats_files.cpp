@@ -204,6 +204,8 @@ PublishedComparison read_published(const Reader& reader, const json& value,
   published.n = reader.integer(ours, "n", prefix + "ours.");
   published.ours = read_estimate(reader, ours, prefix + "ours.");
   published.difference = reader.number(value, "difference", prefix);
+  published.ground_truth_metric = reader.optional_string(value, "ground_truth_metric", prefix);
+  published.same_ground_truth = reader.boolean(value, "same_ground_truth", prefix);
   return published;
 }
 

@@ -235,15 +235,32 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
               input.proxies[i], reference_table, table, task_name, input.bootstrap);
         }
       }
+      // Published values beside ours, each under the paper's ground truth where the table has
+      // it (our statistics again under that metric), else under the run's.
       const std::size_t n_common = document.value("n_common", std::size_t{0});
+      std::map<std::string, nlohmann::json> under_paper_metric;
+      for (const std::string& paper_metric : published_metrics(published, run.space, task_name)) {
+        if (paper_metric == metric || task.metrics.count(paper_metric) == 0) continue;
+        TaskStatsInput paper_input = input;
+        paper_input.ground_truth_metric = paper_metric;
+        paper_input.truth = task.metrics.at(paper_metric);
+        under_paper_metric[paper_metric] = compute_task_stats(paper_input);
+      }
       std::size_t n_published = 0;
-      for (auto& entry : document["proxies"]) {
-        entry["published"] =
-            compare_with_published(published, run.space, task_name, entry, n_common);
-        n_published += entry["published"].size();
-        for (const auto& comparison : entry["published"]) {
+      for (std::size_t i = 0; i < document["proxies"].size(); ++i) {
+        std::map<std::string, OurStatistics> ours = {{metric, {&document["proxies"][i], n_common}}};
+        for (const auto& [paper_metric, paper_document] : under_paper_metric) {
+          ours[paper_metric] = {&paper_document["proxies"][i],
+                                paper_document.value("n_common", std::size_t{0})};
+        }
+        nlohmann::json comparisons =
+            compare_with_published(published, run.space, task_name,
+                                   document["proxies"][i]["name"].get<std::string>(), metric, ours);
+        n_published += comparisons.size();
+        for (const auto& comparison : comparisons) {
           ++published_matched[comparison["origin"].get<std::string>()];
         }
+        document["proxies"][i]["published"] = std::move(comparisons);
       }
       if (task.metric_descriptions.count(metric) != 0) {
         document["ground_truth_description"] = task.metric_descriptions.at(metric);

@@ -43,6 +43,12 @@ json proxy_entry(double estimate, double lo, double hi, bool with_all = true) {
   return entry;
 }
 
+/// compare_with_published() with our statistics under the run's metric only.
+json compare(const std::vector<PublishedValue>& values, const json& entry, std::size_t n_common) {
+  return compare_with_published(values, "nb201", "cifar10", entry["name"].get<std::string>(),
+                                "test_acc", {{"test_acc", {&entry, n_common}}});
+}
+
 TEST(PublishedValues, ParsesAValueWithItsDefaults) {
   json value = one_value();
   value.erase("decimals");
@@ -104,8 +110,7 @@ TEST(PublishedValues, TheBuiltInTableParsesWithoutDuplicates) {
 TEST(PublishedValues, VerdictsPlaceThePaperRelativeToOurInterval) {
   PublishedValue value = parse_published_values(document({one_value()}), "test.json")[0];
   const auto verdict = [&](double estimate, double lo, double hi) {
-    const json result =
-        compare_with_published({value}, "nb201", "cifar10", proxy_entry(estimate, lo, hi), 900);
+    const json result = compare({value}, proxy_entry(estimate, lo, hi), 900);
     EXPECT_EQ(result.size(), 1u);
     return result[0]["verdict"].get<std::string>();
   };
@@ -119,15 +124,13 @@ TEST(PublishedValues, VerdictsPlaceThePaperRelativeToOurInterval) {
 
 TEST(PublishedValues, ComparesOverAllScoredArchitecturesWhenTheRunHasThem) {
   const auto values = parse_published_values(document({one_value()}), "test.json");
-  const json with_all =
-      compare_with_published(values, "nb201", "cifar10", proxy_entry(0.75, 0.7, 0.8), 900)[0];
+  const json with_all = compare(values, proxy_entry(0.75, 0.7, 0.8), 900)[0];
   EXPECT_EQ(with_all["ours"]["over"], "all");
   EXPECT_EQ(with_all["ours"]["n"], 1000);
   EXPECT_DOUBLE_EQ(with_all["ours"]["estimate"].get<double>(), 0.75);
   EXPECT_NEAR(with_all["difference"].get<double>(), 0.75 - 0.76, 1e-12);
 
-  const json common = compare_with_published(values, "nb201", "cifar10",
-                                             proxy_entry(0.75, 0.7, 0.8, false), 900)[0];
+  const json common = compare(values, proxy_entry(0.75, 0.7, 0.8, false), 900)[0];
   EXPECT_EQ(common["ours"]["over"], "common");
   EXPECT_EQ(common["ours"]["n"], 900);
   EXPECT_DOUBLE_EQ(common["ours"]["estimate"].get<double>(), 0.5);
@@ -140,14 +143,13 @@ TEST(PublishedValues, AbsoluteValuesFoldOurIntervalAtZero) {
   value["value"] = 0.3;
   const auto values = parse_published_values(document({value}), "test.json");
   // A negative correlation folds to its magnitude: [-0.35, -0.25] -> [0.25, 0.35].
-  json result =
-      compare_with_published(values, "nb201", "cifar10", proxy_entry(-0.3, -0.35, -0.25), 0)[0];
+  json result = compare(values, proxy_entry(-0.3, -0.35, -0.25), 0)[0];
   EXPECT_EQ(result["verdict"], "within");
   EXPECT_DOUBLE_EQ(result["ours"]["estimate"].get<double>(), 0.3);
   EXPECT_DOUBLE_EQ(result["ours"]["lo"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(result["ours"]["hi"].get<double>(), 0.35);
   // An interval across zero folds to [0, the larger magnitude].
-  result = compare_with_published(values, "nb201", "cifar10", proxy_entry(0.05, -0.1, 0.2), 0)[0];
+  result = compare(values, proxy_entry(0.05, -0.1, 0.2), 0)[0];
   EXPECT_DOUBLE_EQ(result["ours"]["lo"].get<double>(), 0.0);
   EXPECT_DOUBLE_EQ(result["ours"]["hi"].get<double>(), 0.2);
   EXPECT_EQ(result["verdict"], "above");
@@ -162,18 +164,45 @@ TEST(PublishedValues, OnlyTheProxySpaceAndTaskMatchAndMissingStatisticsAreSaid) 
   other_proxy["proxy"] = "snip";
   const auto values =
       parse_published_values(document({one_value(), kendall, other_task, other_proxy}), "t");
-  const json result =
-      compare_with_published(values, "nb201", "cifar10", proxy_entry(0.75, 0.7, 0.8), 900);
+  const json result = compare(values, proxy_entry(0.75, 0.7, 0.8), 900);
   ASSERT_EQ(result.size(), 2u);
   EXPECT_EQ(result[0]["statistic"], "spearman");
   EXPECT_EQ(result[1]["statistic"], "kendall_tau_b");
   EXPECT_EQ(result[1]["verdict"], "not_computed");
   EXPECT_TRUE(result[1]["ours"].is_null());
   // A proxy without statistics (too few architectures) has nothing to compare either.
-  const json no_stats = compare_with_published(values, "nb201", "cifar10",
-                                               json{{"name", "synflow"}, {"stats", nullptr}}, 2);
+  const json no_stats = compare(values, json{{"name", "synflow"}, {"stats", nullptr}}, 2);
   ASSERT_EQ(no_stats.size(), 2u);
   EXPECT_EQ(no_stats[0]["verdict"], "not_computed");
+}
+
+TEST(PublishedValues, ComparedUnderThePapersGroundTruthWhenTheTableHasIt) {
+  json valid = one_value();
+  valid["ground_truth_metric"] = "valid_acc";
+  json elsewhere = one_value();
+  elsewhere["ground_truth_metric"] = "a_metric_the_table_lacks";
+  const auto values = parse_published_values(document({valid, elsewhere, one_value()}), "t");
+  EXPECT_EQ(published_metrics(values, "nb201", "cifar10"),
+            (std::set<std::string>{"a_metric_the_table_lacks", "valid_acc"}));
+  EXPECT_TRUE(published_metrics(values, "nb201", "cifar100").empty());
+  const json under_test = proxy_entry(0.70, 0.65, 0.74);
+  const json under_valid = proxy_entry(0.76, 0.74, 0.78);
+  const json result = compare_with_published(
+      values, "nb201", "cifar10", "synflow", "test_acc",
+      {{"test_acc", {&under_test, 900}}, {"valid_acc", {&under_valid, 880}}});
+  ASSERT_EQ(result.size(), 3u);
+  EXPECT_EQ(result[0]["ground_truth_metric"], "valid_acc");
+  EXPECT_EQ(result[0]["same_ground_truth"], true);
+  EXPECT_DOUBLE_EQ(result[0]["ours"]["estimate"].get<double>(), 0.76);
+  EXPECT_EQ(result[0]["verdict"], "within");
+  EXPECT_EQ(result[1]["ground_truth_metric"], "test_acc");  // the table lacks the paper's
+  EXPECT_EQ(result[1]["same_ground_truth"], false);
+  EXPECT_EQ(result[1]["verdict"], "above");
+  EXPECT_EQ(result[2]["ground_truth_metric"], "test_acc");  // the paper's is not known
+  EXPECT_TRUE(result[2]["same_ground_truth"].is_null());
+  EXPECT_THROW(compare_with_published(values, "nb201", "cifar10", "synflow", "test_acc",
+                                      {{"valid_acc", {&under_valid, 880}}}),
+               Error);
 }
 
 }  // namespace

@@ -44,15 +44,17 @@ TEST(SiteCsv, PublishedValuesOneRowEach) {
   ASSERT_EQ(rows.size(), 4U);  // header + the 3 values of the fixture's synflow
   EXPECT_EQ(rows[0],
             "space,task,proxy,statistic,absolute,published,decimals,paper,where,ours_over,ours_n,"
-            "ours,ours_lo,ours_hi,difference,verdict,sample,ground_truth,notes,origin");
+            "ours,ours_lo,ours_hi,difference,verdict,ours_ground_truth,same_ground_truth,sample,"
+            "ground_truth,notes,origin");
   EXPECT_EQ(rows[1],
             "nb201,cifar10,synflow,spearman,false,0.76,2,\"Krishnakumar et al., "
             "NAS-Bench-Suite-Zero, NeurIPS 2022 Datasets & Benchmarks\",Figure 6,all,1000,0.7612,"
-            "0.7301,0.7893,0.0012,within,\"1,000 random architectures\",validation accuracy,"
+            "0.7301,0.7893,0.0012,within,valid_acc_200ep_nb201v11,true,"
+            "\"1,000 random architectures\",validation accuracy,"
             "\"NASLib, batch 64\",built-in");
   // Not computed: our columns are empty.
   EXPECT_EQ(rows[3].substr(rows[3].find(",Figure 6,")),
-            ",Figure 6,,,,,,,not_computed,,,,claims.json");
+            ",Figure 6,,,,,,,not_computed,test_accuracy_200ep_mean,,,,,claims.json");
 }
 
 }  // namespace

@@ -209,6 +209,15 @@ TEST_F(SiteRender, PublishedPageSetsEachPaperValueBesideOurs) {
   EXPECT_NE(html.find("Datasets &amp; Benchmarks"), std::string::npos);  // escaped
   EXPECT_NE(html.find("href=\"nb201-cifar10.html\""), std::string::npos);
   EXPECT_NE(html.find("claims.json"), std::string::npos);  // a user's file is named
+  // Against which ground truth: the paper's (marked), or the run's and why.
+  EXPECT_NE(
+      html.find(
+          "title=\"the paper&apos;s ground truth\">vs <code>valid_acc_200ep_nb201v11</code> ✓"),
+      std::string::npos);
+  EXPECT_NE(html.find("title=\"the run&apos;s; the paper&apos;s is not in the table\""),
+            std::string::npos);
+  EXPECT_NE(html.find("title=\"the run&apos;s; the paper&apos;s is not known\""),
+            std::string::npos);
   // The task page points to it; a task without published values does not.
   EXPECT_NE(page("nb201-cifar10.html").find("3 values from papers</a>, 1 within our interval"),
             std::string::npos);

@@ -17,7 +17,8 @@ std::string task_csv(const TaskStats& task);
 /// RFC 4180 CSV with one row per published value of every proxy and task of @p run (the stats
 /// stage's `published` arrays, in task and proxy order): `space, task, proxy, statistic,
 /// absolute, published, decimals, paper, where, ours_over, ours_n, ours, ours_lo, ours_hi,
-/// difference, verdict, sample, ground_truth, notes, origin`. Same conventions as task_csv().
+/// difference, verdict, ours_ground_truth, same_ground_truth, sample, ground_truth, notes,
+/// origin`. Same conventions as task_csv().
 std::string published_csv(const RunStats& run);
 
 }  // namespace zcb::site
