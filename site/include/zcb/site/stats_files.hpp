@@ -51,10 +51,10 @@ struct PublishedComparison {
   std::string over;
   std::optional<std::int64_t> n;
   Estimate ours;
-  std::string ground_truth_metric;         ///< the metric ours is computed against
+  std::string ground_truth_metric;        ///< the metric ours is computed against
   std::optional<bool> same_ground_truth;  ///< is it the paper's? empty: the paper's is unknown
-  std::optional<double> difference;  ///< ours minus the paper's
-  std::string verdict;               ///< "within", "above", "below" or "not_computed"
+  std::optional<double> difference;       ///< ours minus the paper's
+  std::string verdict;                    ///< "within", "above", "below" or "not_computed"
 };
 
 /// Everything the stats stage reports for one proxy on one (space, task).
