@@ -121,10 +121,12 @@ std::vector<PublishedValue> read_published_values(const std::filesystem::path& f
 }
 
 std::set<std::string> published_metrics(const std::vector<PublishedValue>& values,
-                                        const std::string& space, const std::string& task) {
+                                        const std::string& space, const std::string& task,
+                                        const std::vector<std::string>& proxies) {
   std::set<std::string> metrics;
   for (const PublishedValue& value : values) {
-    if (value.space == space && value.task == task && !value.ground_truth_metric.empty()) {
+    if (value.space == space && value.task == task && !value.ground_truth_metric.empty() &&
+        std::find(proxies.begin(), proxies.end(), value.proxy) != proxies.end()) {
       metrics.insert(value.ground_truth_metric);
     }
   }

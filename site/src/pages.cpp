@@ -274,6 +274,11 @@ std::pair<std::size_t, std::size_t> published_counts(const TaskStats& task) {
   return {values, reproduced};
 }
 
+/// "95%", or kMissing.
+std::string format_confidence(std::optional<double> confidence) {
+  return confidence ? format_fixed(*confidence * 100.0, 0) + "%" : std::string(kMissing);
+}
+
 /// What a verdict says about our number, for the reader of the table.
 std::string verdict_text(const std::string& verdict) {
   if (verdict == "within") return "reproduced";
@@ -403,9 +408,7 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   page.set("n_common", format_count(task.n_common));
   page.set("bootstrap_method", task.bootstrap.method.value_or(std::string(kMissing)));
   page.set("bootstrap_samples", format_count(task.bootstrap.samples));
-  page.set("confidence", task.bootstrap.confidence
-                             ? format_fixed(*task.bootstrap.confidence * 100.0, 0) + "%"
-                             : std::string(kMissing));
+  page.set("confidence", format_confidence(task.bootstrap.confidence));
   page.set("bootstrap_seed", task.bootstrap.seed.value_or(std::string(kMissing)));
   page.set("table_sha256", task.table_sha256.value_or(std::string(kMissing)));
   page.set("low_coverage", format_percent(kLowCoverage));
@@ -513,9 +516,9 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
 
 std::string render_published_page(const RunStats& run) {
   data page = page_data(run, "Published values", "published.html");
-  const auto confidence = run.tasks.empty() ? std::nullopt : run.tasks.front().bootstrap.confidence;
-  page.set("confidence",
-           confidence ? format_fixed(*confidence * 100.0, 0) + "%" : std::string(kMissing));
+  page.set(
+      "confidence",
+      format_confidence(run.tasks.empty() ? std::nullopt : run.tasks.front().bootstrap.confidence));
   std::map<std::string, std::size_t> verdicts;
   list rows;
   for (const auto& task : run.tasks) {
@@ -568,11 +571,9 @@ std::string render_published_page(const RunStats& run) {
       }
     }
   }
-  std::size_t total = 0;
-  for (const auto& [verdict, count] : verdicts) total += count;
   page.set("has_rows", !rows.empty());
+  page.set("n_values", std::to_string(rows.size()));
   page.set("rows", rows);
-  page.set("n_values", std::to_string(total));
   for (const char* verdict : {"within", "above", "below", "not_computed"}) {
     page.set(std::string("n_") + verdict, std::to_string(verdicts[verdict]));
   }

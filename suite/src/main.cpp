@@ -400,11 +400,15 @@ int main(int argc, char** argv) {
     if (merge->parsed()) return print_merge(paths.results_root);
 
     const zcb::RunConfig config = zcb::read_run_config(config_path);
-    // Read before any stage runs, so a bad file stops the run before hours of scoring.
-    std::vector<zcb::PublishedValue> published = zcb::builtin_published_values();
-    for (const std::string& file : published_files) {
-      for (zcb::PublishedValue& value : zcb::read_published_values(file)) {
-        published.push_back(std::move(value));
+    // Read before any stage runs, so a bad file stops the run before hours of scoring; only
+    // the commands that compute statistics need them.
+    std::vector<zcb::PublishedValue> published;
+    if (run->parsed() || stats->parsed()) {
+      published = zcb::builtin_published_values();
+      for (const std::string& file : published_files) {
+        for (zcb::PublishedValue& value : zcb::read_published_values(file)) {
+          published.push_back(std::move(value));
+        }
       }
     }
     nlohmann::json provenance = zcb::environment_provenance();

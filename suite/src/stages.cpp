@@ -239,7 +239,8 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
       // it (our statistics again under that metric), else under the run's.
       const std::size_t n_common = document.value("n_common", std::size_t{0});
       std::map<std::string, nlohmann::json> under_paper_metric;
-      for (const std::string& paper_metric : published_metrics(published, run.space, task_name)) {
+      for (const std::string& paper_metric :
+           published_metrics(published, run.space, task_name, run.proxies)) {
         if (paper_metric == metric || task.metrics.count(paper_metric) == 0) continue;
         TaskStatsInput paper_input = input;
         paper_input.ground_truth_metric = paper_metric;

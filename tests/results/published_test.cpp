@@ -182,9 +182,10 @@ TEST(PublishedValues, ComparedUnderThePapersGroundTruthWhenTheTableHasIt) {
   json elsewhere = one_value();
   elsewhere["ground_truth_metric"] = "a_metric_the_table_lacks";
   const auto values = parse_published_values(document({valid, elsewhere, one_value()}), "t");
-  EXPECT_EQ(published_metrics(values, "nb201", "cifar10"),
+  EXPECT_EQ(published_metrics(values, "nb201", "cifar10", {"synflow"}),
             (std::set<std::string>{"a_metric_the_table_lacks", "valid_acc"}));
-  EXPECT_TRUE(published_metrics(values, "nb201", "cifar100").empty());
+  EXPECT_TRUE(published_metrics(values, "nb201", "cifar100", {"synflow"}).empty());
+  EXPECT_TRUE(published_metrics(values, "nb201", "cifar10", {"snip"}).empty());
   const json under_test = proxy_entry(0.70, 0.65, 0.74);
   const json under_valid = proxy_entry(0.76, 0.74, 0.78);
   const json result = compare_with_published(

@@ -56,10 +56,12 @@ struct OurStatistics {
   std::size_t n_common = 0;                     ///< that document's n_common
 };
 
-/// The `ground_truth_metric`s named by the values on (@p space, @p task): the caller computes
-/// our statistics under each that its table has.
+/// The `ground_truth_metric`s named by the values on (@p space, @p task) of the run's
+/// @p proxies: the caller computes our statistics under each that its table has (a metric only
+/// other proxies' values name would cost a second bootstrap for nothing).
 std::set<std::string> published_metrics(const std::vector<PublishedValue>& values,
-                                        const std::string& space, const std::string& task);
+                                        const std::string& space, const std::string& task,
+                                        const std::vector<std::string>& proxies);
 
 /// The `published` array of proxy @p proxy of a `task_stats` document: for every value of
 /// @p values on (@p space, @p task, @p proxy), the paper's value beside ours. @p ours holds our
