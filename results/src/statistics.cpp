@@ -239,19 +239,29 @@ double quantile_type7(const std::vector<double>& sorted, double p) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-// Jackknife acceleration: a = sum d^3 / (6 (sum d^2)^1.5), d = mean - leave-one-out value.
-double jackknife_acceleration(const PairStatistic& statistic, const std::vector<double>& x,
-                              const std::vector<double>& y) {
+// The statistic with each pair left out in turn (NaN kept).
+std::vector<double> jackknife_values(const PairStatistic& statistic, const std::vector<double>& x,
+                                     const std::vector<double>& y) {
   const std::size_t n = x.size();
   std::vector<double> values;
+  values.reserve(n);
   std::vector<double> xi(n - 1), yi(n - 1);
   for (std::size_t left_out = 0; left_out < n; ++left_out) {
     std::copy(x.begin(), x.begin() + left_out, xi.begin());
     std::copy(x.begin() + left_out + 1, x.end(), xi.begin() + left_out);
     std::copy(y.begin(), y.begin() + left_out, yi.begin());
     std::copy(y.begin() + left_out + 1, y.end(), yi.begin() + left_out);
-    const double value = statistic(xi, yi);
-    if (!std::isnan(value)) values.push_back(value);
+    values.push_back(statistic(xi, yi));
+  }
+  return values;
+}
+
+// Jackknife acceleration: a = sum d^3 / (6 (sum d^2)^1.5), d = mean - leave-one-out value, over
+// the values that are not NaN.
+double jackknife_acceleration(const std::vector<double>& jackknife) {
+  std::vector<double> values;
+  for (double v : jackknife) {
+    if (!std::isnan(v)) values.push_back(v);
   }
   if (values.empty()) return 0.0;
   double mean = 0.0;
@@ -374,8 +384,10 @@ void check_bootstrap_settings(const BootstrapSettings& settings) {
   }
 }
 
-Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
-                   const std::vector<double>& y, const BootstrapSettings& settings) {
+BootstrapDistribution bootstrap_distribution(const PairStatistic& statistic,
+                                             const std::vector<double>& x,
+                                             const std::vector<double>& y,
+                                             const BootstrapSettings& settings) {
   check_bootstrap_settings(settings);
   check_pair(x, y, "bootstrap");
   const std::size_t n = x.size();
@@ -383,20 +395,39 @@ Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
     throw Error("bootstrap: the bca method needs at least 3 pairs (jackknife), got " +
                 std::to_string(n));
   }
-  Interval interval;
-  interval.estimate = statistic(x, y);
-  interval.lo = interval.hi = kNaN;
-
+  BootstrapDistribution distribution;
+  distribution.estimate = statistic(x, y);
   PortableRng rng(settings.seed);
-  std::vector<double> xb(n), yb(n), values;
-  values.reserve(static_cast<std::size_t>(settings.samples));
+  std::vector<double> xb(n), yb(n);
+  distribution.resamples.reserve(static_cast<std::size_t>(settings.samples));
   for (int b = 0; b < settings.samples; ++b) {
     for (std::size_t i = 0; i < n; ++i) {
       const auto j = static_cast<std::size_t>(rng.below(n));
       xb[i] = x[j];
       yb[i] = y[j];
     }
-    const double value = statistic(xb, yb);
+    distribution.resamples.push_back(statistic(xb, yb));
+  }
+  if (settings.method == "bca") distribution.jackknife = jackknife_values(statistic, x, y);
+  return distribution;
+}
+
+Interval interval_of(const BootstrapDistribution& distribution, const BootstrapSettings& settings) {
+  check_bootstrap_settings(settings);
+  if (distribution.resamples.size() != static_cast<std::size_t>(settings.samples)) {
+    throw Error("bootstrap: the distribution has " + std::to_string(distribution.resamples.size()) +
+                " resamples, the settings say " + std::to_string(settings.samples));
+  }
+  const bool bca = settings.method == "bca";
+  if (bca && distribution.jackknife.empty()) {
+    throw Error("bootstrap: a bca interval needs the jackknife values of the distribution");
+  }
+  Interval interval;
+  interval.estimate = distribution.estimate;
+  interval.lo = interval.hi = kNaN;
+  std::vector<double> values;
+  values.reserve(distribution.resamples.size());
+  for (double value : distribution.resamples) {
     if (std::isnan(value)) {
       ++interval.n_nan_resamples;
     } else {
@@ -407,7 +438,7 @@ Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
   std::sort(values.begin(), values.end());
 
   const double alpha = (1.0 - settings.confidence) / 2.0;
-  if (settings.method == "percentile") {
+  if (!bca) {
     interval.lo = quantile_type7(values, alpha);
     interval.hi = quantile_type7(values, 1.0 - alpha);
     return interval;
@@ -422,7 +453,7 @@ Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
   if (share <= 0.0 || share >= 1.0) return interval;
   const boost::math::normal_distribution<double> normal;
   const double z0 = boost::math::quantile(normal, share);
-  const double a = jackknife_acceleration(statistic, x, y);
+  const double a = jackknife_acceleration(distribution.jackknife);
   const auto adjusted_level = [&](double level) {
     const double z = z0 + boost::math::quantile(normal, level);
     const double denominator = 1.0 - a * z;
@@ -436,6 +467,45 @@ Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
   interval.lo = quantile_type7(values, lo_level);
   interval.hi = quantile_type7(values, hi_level);
   return interval;
+}
+
+Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
+                   const std::vector<double>& y, const BootstrapSettings& settings) {
+  return interval_of(bootstrap_distribution(statistic, x, y, settings), settings);
+}
+
+PairedDifference paired_difference(const BootstrapDistribution& a, const BootstrapDistribution& b,
+                                   const BootstrapSettings& settings) {
+  if (a.resamples.size() != b.resamples.size() || a.jackknife.size() != b.jackknife.size()) {
+    throw Error(
+        "paired_difference: the two distributions were not made with the same settings and "
+        "sample size (" +
+        std::to_string(a.resamples.size()) + " and " + std::to_string(b.resamples.size()) +
+        " resamples, " + std::to_string(a.jackknife.size()) + " and " +
+        std::to_string(b.jackknife.size()) + " jackknife values)");
+  }
+  // Resample by resample: the same architectures were drawn for both (same seed and n).
+  const auto minus = [](const std::vector<double>& left, const std::vector<double>& right) {
+    std::vector<double> result(left.size());
+    for (std::size_t i = 0; i < left.size(); ++i) result[i] = left[i] - right[i];
+    return result;
+  };
+  BootstrapDistribution difference;
+  difference.estimate = a.estimate - b.estimate;
+  difference.resamples = minus(a.resamples, b.resamples);
+  difference.jackknife = minus(a.jackknife, b.jackknife);
+
+  PairedDifference result;
+  result.difference = interval_of(difference, settings);
+  double a_better = 0.0;
+  std::size_t defined = 0;
+  for (double d : difference.resamples) {
+    if (std::isnan(d)) continue;
+    ++defined;
+    a_better += d > 0.0 ? 1.0 : (d == 0.0 ? 0.5 : 0.0);
+  }
+  result.share_a_better = defined == 0 ? kNaN : a_better / static_cast<double>(defined);
+  return result;
 }
 
 const std::vector<NamedStatistic>& statistic_registry() {

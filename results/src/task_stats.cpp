@@ -156,6 +156,29 @@ nlohmann::json all_architectures_stats(const TaskStatsInput& input,
   return result;
 }
 
+/// Every pair of proxies (a before b in input order) under every statistic, on the common set:
+/// the paired bootstrap of the difference a - b.
+nlohmann::json comparisons_json(
+    const TaskStatsInput& input, const std::vector<const NamedStatistic*>& statistics,
+    const std::vector<std::vector<BootstrapDistribution>>& distributions) {
+  nlohmann::json comparisons = nlohmann::json::object();
+  for (std::size_t s = 0; s < statistics.size(); ++s) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (std::size_t a = 0; a < input.proxies.size(); ++a) {
+      for (std::size_t b = a + 1; b < input.proxies.size(); ++b) {
+        const PairedDifference paired =
+            paired_difference(distributions[a][s], distributions[b][s], input.bootstrap);
+        pairs.push_back({{"a", input.proxies[a].name},
+                         {"b", input.proxies[b].name},
+                         {"difference", interval_json(paired.difference)},
+                         {"share_a_better", number_or_null(paired.share_a_better)}});
+      }
+    }
+    comparisons[std::string(statistics[s]->name)] = std::move(pairs);
+  }
+  return comparisons;
+}
+
 }  // namespace
 
 nlohmann::json compute_task_stats(const TaskStatsInput& input) {
@@ -212,6 +235,8 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
 
   nlohmann::json proxies = nlohmann::json::array();
   nlohmann::json score_files = nlohmann::json::object();
+  // distributions[proxy][statistic] on the common set, for the paired comparisons.
+  std::vector<std::vector<BootstrapDistribution>> distributions(input.proxies.size());
   for (std::size_t p = 0; p < input.proxies.size(); ++p) {
     const ProxyResult& proxy = input.proxies[p];
     nlohmann::json entry = describe_proxy(proxy, sorted[p], plan);
@@ -232,9 +257,12 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       // sort in every resample. Same seed and n for every statistic and proxy: identical
       // resamples throughout.
       const bool ranks = statistic->rank_based;
-      const Interval interval = bootstrap(statistic->compute, ranks ? score_ranks : scores,
-                                          ranks ? truth_ranks : truth, input.bootstrap);
-      stats[std::string(statistic->name)] = interval_json(interval);
+      BootstrapDistribution distribution =
+          bootstrap_distribution(statistic->compute, ranks ? score_ranks : scores,
+                                 ranks ? truth_ranks : truth, input.bootstrap);
+      stats[std::string(statistic->name)] =
+          interval_json(interval_of(distribution, input.bootstrap));
+      distributions[p].push_back(std::move(distribution));
     }
     entry["stats"] = std::move(stats);
     entry["stats_all"] = all_architectures_stats(input, plan, sorted[p], sign, statistics);
@@ -267,6 +295,8 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       {"inputs", {{"table_sha256", input.table_sha256}, {"score_files", score_files}}},
       {"provenance", input.provenance},
       {"proxies", proxies},
+      {"comparisons",
+       enough ? comparisons_json(input, statistics, distributions) : nlohmann::json(nullptr)},
   };
 }
 

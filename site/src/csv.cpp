@@ -67,6 +67,20 @@ std::string task_csv(const TaskStats& task) {
   return out;
 }
 
+std::string pairwise_csv(const TaskStats& task) {
+  std::string out;
+  append_row(out, {"statistic", "a", "b", "difference", "difference_lo", "difference_hi",
+                   "share_a_better"});
+  for (const auto& [key, pairs] : task.comparisons) {
+    for (const auto& pair : pairs) {
+      append_row(out, {key, pair.a, pair.b, format_exact(pair.difference.estimate),
+                       format_exact(pair.difference.lo), format_exact(pair.difference.hi),
+                       format_exact(pair.share_a_better)});
+    }
+  }
+  return out;
+}
+
 std::string published_csv(const RunStats& run) {
   std::string out;
   append_row(out, {"space",

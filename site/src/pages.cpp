@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 #include "templates.hpp"
 #include "zcb/site/format.hpp"
@@ -288,6 +289,147 @@ std::string verdict_text(const std::string& verdict) {
   return verdict;
 }
 
+/// The difference row - column of a paired comparison stored either way round.
+struct OrientedDifference {
+  bool found = false;
+  Estimate difference;
+  std::optional<double> share_row_better;
+};
+
+using PairIndex = std::map<std::pair<std::string, std::string>, const PairedComparison*>;
+
+OrientedDifference oriented_difference(const PairIndex& pairs, const std::string& row,
+                                       const std::string& column) {
+  OrientedDifference result;
+  if (const auto it = pairs.find({row, column}); it != pairs.end()) {
+    result.found = true;
+    result.difference = it->second->difference;
+    result.share_row_better = it->second->share_a_better;
+  } else if (const auto swapped = pairs.find({column, row}); swapped != pairs.end()) {
+    const auto negate = [](std::optional<double> v) {
+      return v ? std::optional<double>(-*v) : std::nullopt;
+    };
+    const Estimate& stored = swapped->second->difference;
+    result.found = true;
+    result.difference = {negate(stored.estimate), negate(stored.hi), negate(stored.lo),
+                         stored.n_nan_resamples};
+    if (const auto share = swapped->second->share_a_better) result.share_row_better = 1.0 - *share;
+  }
+  return result;
+}
+
+/// "better", "worse" (the interval of row - column excludes 0), "tied" or "unknown".
+std::string difference_verdict(const Estimate& difference) {
+  if (!difference.lo || !difference.hi) return "unknown";
+  if (*difference.lo > 0.0) return "better";
+  if (*difference.hi < 0.0) return "worse";
+  return "tied";
+}
+
+/// One cell of the pairwise matrix: row - column.
+data pairwise_cell(const PairIndex& pairs, const std::string& row, const std::string& column) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kMarks = {
+      {"better", {"\u25B2", "better"}},
+      {"worse", {"\u25BC", "worse"}},
+      {"tied", {"\u2248", "not distinguishable"}},
+      {"unknown", {"", "not compared"}},
+      {"self", {"", "the same proxy"}}};
+  const bool self = row == column;
+  const OrientedDifference oriented =
+      self ? OrientedDifference{} : oriented_difference(pairs, row, column);
+  const std::string verdict =
+      self ? "self" : (oriented.found ? difference_verdict(oriented.difference) : "unknown");
+  const auto& [mark, words] = kMarks.at(verdict);
+  const std::optional<double> estimate = oriented.difference.estimate;
+  std::string text = format_fixed(estimate, 2);
+  if (estimate && *estimate > 0.0 && text.find_first_not_of("0.") != std::string::npos) {
+    text = "+" + text;
+  }
+  std::string title = row + " \u2212 " + column + ": " + words;
+  if (oriented.found) {
+    title += "; difference " + format_statistic(estimate) + " " +
+             format_interval(oriented.difference.lo, oriented.difference.hi);
+    if (oriented.share_row_better) {
+      title +=
+          "; " + row + " better in " + format_percent(oriented.share_row_better) + " of resamples";
+    }
+  }
+  data cell;
+  cell.set("verdict", verdict);
+  cell.set("mark", mark);
+  cell.set("words", words);
+  cell.set("text", oriented.found ? text : std::string(kMissing));
+  cell.set("title", title);
+  return cell;
+}
+
+/// The pairwise section of a task page: the matrix of paired differences in one statistic
+/// (the ranking statistic where compared), rows and columns in the results table's order, and
+/// the proxies that the best cannot be told apart from. has_pairwise is false when the stats
+/// hold no comparisons.
+data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*>& order) {
+  data section;
+  auto chosen = task.comparisons.find(std::string(kRankStatistic));
+  if (chosen == task.comparisons.end()) chosen = task.comparisons.begin();
+  section.set("has_pairwise", chosen != task.comparisons.end() && !chosen->second.empty());
+  if (chosen == task.comparisons.end()) return section;
+  const std::string& key = chosen->first;
+  PairIndex pairs;
+  std::set<std::string> compared;
+  for (const PairedComparison& pair : chosen->second) {
+    pairs[{pair.a, pair.b}] = &pair;
+    compared.insert(pair.a);
+    compared.insert(pair.b);
+  }
+  std::vector<const ProxyStats*> shown;
+  for (const ProxyStats* proxy : order) {
+    if (compared.count(proxy->name) > 0) shown.push_back(proxy);
+  }
+  section.set("label", statistic_info(key).label);
+  section.set("n", std::to_string(shown.size()));
+  list columns;
+  list rows;
+  for (const ProxyStats* row_proxy : shown) {
+    columns.push_back(data("name", row_proxy->name));
+    list cells;
+    for (const ProxyStats* column_proxy : shown) {
+      cells.push_back(pairwise_cell(pairs, row_proxy->name, column_proxy->name));
+    }
+    data row;
+    row.set("name", row_proxy->name);
+    row.set("cells", cells);
+    rows.push_back(row);
+  }
+  section.set("columns", columns);
+  section.set("rows", rows);
+
+  // The best by the statistic (the first shown row with an estimate) and the proxies it does
+  // not beat at the confidence level.
+  const auto best = std::find_if(shown.begin(), shown.end(), [&](const ProxyStats* proxy) {
+    return estimate_of(proxy, key).has_value();
+  });
+  std::vector<std::string> tied_names;
+  if (best != shown.end()) {
+    for (const ProxyStats* proxy : shown) {
+      const OrientedDifference oriented = oriented_difference(pairs, (*best)->name, proxy->name);
+      if (proxy != *best && oriented.found && difference_verdict(oriented.difference) == "tied") {
+        tied_names.push_back(proxy->name);
+      }
+    }
+  }
+  list tied;
+  for (std::size_t i = 0; i < tied_names.size(); ++i) {
+    data item("name", tied_names[i]);
+    item.set("separator", i + 1 < tied_names.size() ? ", " : "");
+    tied.push_back(item);
+  }
+  section.set("has_best", best != shown.end());
+  section.set("best", best != shown.end() ? (*best)->name : std::string());
+  section.set("has_tied", !tied.empty());
+  section.set("tied", tied);
+  return section;
+}
+
 }  // namespace
 
 std::string task_stem(const TaskStats& task) { return task.space + "-" + task.task; }
@@ -499,6 +641,8 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   }
   page.set("proxies", proxies);
   page.set("legend", legend);
+  page.set("pairwise", pairwise_section(task, order));
+  page.set("pairwise_csv", stem + ".pairwise.csv");
 
   list score_files;
   for (const auto& [proxy, sha] : task.score_files) {

@@ -67,6 +67,9 @@ std::map<std::string, std::string> build_site(const RunStats& run) {
     const std::string stem = detail::task_stem(task);
     files[stem + ".html"] = detail::render_task_page(run, t);
     files[stem + ".csv"] = task_csv(task);
+    if (!task.comparisons.empty()) {
+      files[stem + ".pairwise.csv"] = pairwise_csv(task);
+    }
     files[stem + ".json"] = read_file(task.file);
   }
   for (const detail::Resource& resource : detail::resources()) {

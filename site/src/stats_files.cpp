@@ -278,6 +278,45 @@ ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index
   return proxy;
 }
 
+/// The `comparisons` object: statistic key -> array of {a, b, difference, share_a_better}, each
+/// naming two different proxies of the file.
+std::map<std::string, std::vector<PairedComparison>> read_comparisons(
+    const Reader& reader, const json& root, const std::set<std::string>& proxy_names) {
+  std::map<std::string, std::vector<PairedComparison>> comparisons;
+  const json& object = reader.object(root, "comparisons", "");
+  for (const auto& [key, pairs] : object.items()) {
+    const std::string where = "comparisons." + key;
+    if (!pairs.is_array()) {
+      reader.fail("\"" + where + "\" must be an array");
+    }
+    std::vector<PairedComparison>& list = comparisons[key];
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const std::string prefix = where + "[" + std::to_string(i) + "].";
+      const json& pair = pairs[i];
+      if (!pair.is_object()) {
+        reader.fail("\"" + where + "[" + std::to_string(i) + "]\" must be an object");
+      }
+      PairedComparison comparison;
+      comparison.a = reader.required_string(pair, "a", prefix);
+      comparison.b = reader.required_string(pair, "b", prefix);
+      for (const std::string* name : {&comparison.a, &comparison.b}) {
+        if (proxy_names.count(*name) == 0) {
+          reader.fail("\"" + prefix + (name == &comparison.a ? "a" : "b") + "\" names proxy \"" +
+                      *name + "\", which the file does not list");
+        }
+      }
+      if (comparison.a == comparison.b) {
+        reader.fail("\"" + prefix + "b\" compares proxy \"" + comparison.a + "\" with itself");
+      }
+      comparison.difference =
+          read_estimate(reader, reader.object(pair, "difference", prefix), prefix + "difference.");
+      comparison.share_a_better = reader.number(pair, "share_a_better", prefix);
+      list.push_back(std::move(comparison));
+    }
+  }
+  return comparisons;
+}
+
 /// A relative path without "..", so a task file can never lie outside the stats directory.
 fs::path safe_relative_path(const Reader& reader, const std::string& file) {
   const fs::path path(file);
@@ -351,6 +390,7 @@ TaskStats load_task_stats(const fs::path& file) {
     }
     task.proxies.push_back(std::move(proxy));
   }
+  task.comparisons = read_comparisons(reader, root, names);
   return task;
 }
 

@@ -582,6 +582,113 @@ TEST(Bootstrap, RejectsInvalidSettingsAndInput) {
   EXPECT_THROW(bootstrap(spearman, x, {1, 2, kNaN, 4}, BootstrapSettings{}), Error);
 }
 
+TEST(BootstrapDistribution, KeepsEveryResampleInOrderAndGivesTheSameInterval) {
+  const std::vector<double> x = {1, 1, 1, 1, 2, 3};
+  const std::vector<double> y = {1, 2, 3, 4, 5, 6};
+  for (const char* method : {"percentile", "bca"}) {
+    BootstrapSettings settings;
+    settings.samples = 300;
+    settings.seed = 3;
+    settings.confidence = 0.8;
+    settings.method = method;
+    const BootstrapDistribution distribution = bootstrap_distribution(spearman, x, y, settings);
+    ASSERT_EQ(distribution.resamples.size(), 300u);
+    EXPECT_EQ(std::count_if(distribution.resamples.begin(), distribution.resamples.end(),
+                            [](double v) { return std::isnan(v); }),
+              29);  // as MatchesTheIndependentReference counts them
+    EXPECT_EQ(distribution.jackknife.size(), std::string(method) == "bca" ? 6u : 0u);
+    const Interval direct = bootstrap(spearman, x, y, settings);
+    const Interval kept = interval_of(distribution, settings);
+    EXPECT_EQ(kept.estimate, direct.estimate);
+    EXPECT_EQ(kept.lo, direct.lo);
+    EXPECT_EQ(kept.hi, direct.hi);
+    EXPECT_EQ(kept.n_nan_resamples, direct.n_nan_resamples);
+
+    BootstrapSettings other = settings;
+    other.samples = 299;
+    EXPECT_THROW(interval_of(distribution, other), Error);
+  }
+  BootstrapSettings percentile;
+  const BootstrapDistribution no_jackknife = bootstrap_distribution(spearman, x, y, percentile);
+  BootstrapSettings bca;
+  bca.method = "bca";
+  EXPECT_THROW(interval_of(no_jackknife, bca), Error);
+}
+
+TEST(PairedDifference, MatchesTheIndependentReference) {
+  // Values printed by tests/results/reference/statistics_reference.py ("paired ..."): the
+  // difference of Spearman's rho of A and of B against T, both resampled with the same indices.
+  const std::vector<double> a = {0.5, -1.0, 2.0, 2.0, 7.5, 0.5, 3.0, -1.0, 4.0, 6.0, 1.0, 2.5};
+  const std::vector<double> b = {2.0, 1.0, 1.0, 5.0, 6.0, 0.0, 2.0, 3.0, 3.0, 9.0, 2.0, 1.0};
+  const std::vector<double> t = {1.0, 2.0, 3.0, 4.0, 8.0, 1.0, 5.0, 0.0, 4.0, 9.0, 3.0, 2.0};
+  struct Case {
+    const char* method;
+    double lo, hi;
+  };
+  for (const Case& c : {Case{"percentile", -0.12895727060585777, 0.6909362800513489},
+                        Case{"bca", -0.04027406924143618, 0.7756575759588658}}) {
+    BootstrapSettings settings;
+    settings.seed = 7;
+    settings.samples = 200;
+    settings.confidence = 0.9;
+    settings.method = c.method;
+    const PairedDifference paired =
+        paired_difference(bootstrap_distribution(spearman, a, t, settings),
+                          bootstrap_distribution(spearman, b, t, settings), settings);
+    EXPECT_NEAR(paired.difference.estimate, 0.2553313921977264, 1e-12) << c.method;
+    EXPECT_NEAR(paired.difference.lo, c.lo, 1e-12) << c.method;
+    EXPECT_NEAR(paired.difference.hi, c.hi, 1e-12) << c.method;
+    EXPECT_EQ(paired.difference.n_nan_resamples, 0) << c.method;
+    EXPECT_DOUBLE_EQ(paired.share_a_better, 0.835) << c.method;
+  }
+}
+
+TEST(PairedDifference, IsNarrowerThanTheTwoIntervalsWhenTheProxiesAgree) {
+  // Two proxies that rank almost alike: their own intervals overlap almost entirely, yet the
+  // small, consistent advantage of the better one is resolved by the paired bootstrap.
+  std::vector<double> truth, better, unused;
+  correlated(300, 1.0, 21, truth, better);
+  TestData data(22);
+  std::vector<double> worse = better;
+  for (double& v : worse) v += 0.5 * data.normal();
+  BootstrapSettings settings;
+  const BootstrapDistribution a = bootstrap_distribution(spearman, better, truth, settings);
+  const BootstrapDistribution b = bootstrap_distribution(spearman, worse, truth, settings);
+  const Interval own_a = interval_of(a, settings);
+  const Interval own_b = interval_of(b, settings);
+  const PairedDifference paired = paired_difference(a, b, settings);
+  EXPECT_GT(own_a.estimate, own_b.estimate);
+  EXPECT_GT(own_b.hi, own_a.lo);  // the two intervals overlap
+  EXPECT_LT(paired.difference.hi - paired.difference.lo, own_a.hi - own_a.lo);
+  EXPECT_GT(paired.difference.lo, 0.0);  // and yet a is better at 95 %
+  EXPECT_GT(paired.share_a_better, 0.975);
+  // Swapping the two mirrors everything.
+  const PairedDifference swapped = paired_difference(b, a, settings);
+  EXPECT_DOUBLE_EQ(swapped.difference.estimate, -paired.difference.estimate);
+  EXPECT_NEAR(swapped.share_a_better, 1.0 - paired.share_a_better, 1e-12);
+}
+
+TEST(PairedDifference, AProxyAgainstItselfIsATieAndMismatchesAreRefused) {
+  std::vector<double> x, y;
+  correlated(40, 1.0, 23, x, y);
+  BootstrapSettings settings;
+  settings.samples = 100;
+  const BootstrapDistribution a = bootstrap_distribution(kendall_tau_b, x, y, settings);
+  const PairedDifference self = paired_difference(a, a, settings);
+  EXPECT_EQ(self.difference.estimate, 0.0);
+  EXPECT_EQ(self.difference.lo, 0.0);
+  EXPECT_EQ(self.difference.hi, 0.0);
+  EXPECT_EQ(self.share_a_better, 0.5);
+
+  BootstrapSettings fewer = settings;
+  fewer.samples = 50;
+  EXPECT_THROW(paired_difference(a, bootstrap_distribution(kendall_tau_b, x, y, fewer), settings),
+               Error);
+  BootstrapSettings bca = settings;
+  bca.method = "bca";
+  EXPECT_THROW(paired_difference(a, bootstrap_distribution(kendall_tau_b, x, y, bca), bca), Error);
+}
+
 TEST(StatisticRegistry, ListsTheNamedStatistics) {
   std::vector<std::string> names;
   for (const auto& statistic : statistic_registry()) {

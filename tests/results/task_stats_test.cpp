@@ -180,6 +180,71 @@ TEST(TaskStats, ProxiesWithEqualScoresGetEqualIntervals) {
   EXPECT_NE(stats["proxies"][1]["stats"]["spearman"], stats["proxies"][0]["stats"]["spearman"]);
 }
 
+TEST(TaskStats, ComparesEveryPairOfProxiesWithThePairedBootstrap) {
+  TaskStatsInput input = sample_input();
+  ProxyResult copy = input.proxies[0];
+  copy.name = "synflow_copy";
+  input.proxies.push_back(copy);
+  const json stats = compute_task_stats(input);
+  const json& comparisons = stats["comparisons"];
+  ASSERT_EQ(comparisons.size(), input.statistics.size());
+  for (const std::string& name : input.statistics) {
+    const json& pairs = comparisons[name];
+    ASSERT_EQ(pairs.size(), 3u) << name;  // a before b, in input order
+    EXPECT_EQ(pairs[0]["a"], "synflow");
+    EXPECT_EQ(pairs[0]["b"], "params");
+    EXPECT_EQ(pairs[1]["a"], "synflow");
+    EXPECT_EQ(pairs[1]["b"], "synflow_copy");
+    EXPECT_EQ(pairs[2]["a"], "params");
+    EXPECT_EQ(pairs[2]["b"], "synflow_copy");
+    for (const json& pair : pairs) {
+      const auto estimate = [&](const json& proxy_name) {
+        for (const json& proxy : stats["proxies"]) {
+          if (proxy["name"] == proxy_name) return proxy["stats"][name]["estimate"].get<double>();
+        }
+        ADD_FAILURE() << proxy_name;
+        return kNaN;
+      };
+      const json& difference = pair["difference"];
+      EXPECT_EQ(difference["estimate"].get<double>(), estimate(pair["a"]) - estimate(pair["b"]));
+      EXPECT_LE(difference["lo"].get<double>(), difference["estimate"].get<double>());
+      EXPECT_GE(difference["hi"].get<double>(), difference["estimate"].get<double>());
+    }
+    // Equal scores: the same resamples give a difference of exactly 0 in every one.
+    EXPECT_EQ(pairs[1]["difference"]["lo"], 0.0);
+    EXPECT_EQ(pairs[1]["difference"]["hi"], 0.0);
+    EXPECT_EQ(pairs[1]["share_a_better"], 0.5);
+  }
+  // The perfect ranking (params) is never beaten by synflow (it ties where a resample happens
+  // to order synflow perfectly too).
+  EXPECT_LE(comparisons["spearman"][0]["difference"]["hi"].get<double>(), 0.0);
+  EXPECT_LT(comparisons["spearman"][0]["share_a_better"].get<double>(), 0.5);
+
+  // The same numbers as paired_difference() on the common set's ranks.
+  std::vector<double> synflow, params, truth;
+  for (std::int64_t id : kCommon) {
+    const auto i = static_cast<std::size_t>(id);
+    synflow.push_back(input.proxies[0].rows[i].score);
+    truth.push_back(input.truth[i]);
+  }
+  for (const ScoreRow& row : input.proxies[1].rows) {
+    if (std::binary_search(kCommon.begin(), kCommon.end(), row.arch_id)) {
+      params.push_back(-row.score);  // oriented: lower is better
+    }
+  }
+  const auto distribution = [&](const std::vector<double>& scores) {
+    return bootstrap_distribution(spearman, dense_ranks(scores), dense_ranks(truth),
+                                  input.bootstrap);
+  };
+  const PairedDifference expected =
+      paired_difference(distribution(synflow), distribution(params), input.bootstrap);
+  EXPECT_EQ(comparisons["spearman"][0]["difference"]["lo"].get<double>(), expected.difference.lo);
+  EXPECT_EQ(comparisons["spearman"][0]["difference"]["hi"].get<double>(), expected.difference.hi);
+
+  input.planned_archs = {0, 1, 3};  // too few common archs: no comparison
+  EXPECT_TRUE(compute_task_stats(input)["comparisons"].is_null());
+}
+
 TEST(TaskStats, KeepsTheFirstFiveDistinctErrors) {
   TaskStatsInput input = sample_input();
   const std::vector<std::string> messages = {"m0", "m1", "m0", "m2", "m3", "", "m4", "m5"};

@@ -38,6 +38,18 @@ TEST(SiteCsv, HeaderRowsAndQuoting) {
   EXPECT_EQ(rows[7], "\"fisher<script>alert(\"\"xss\"\")</script>\",1,true,1000,0,0,,,,,,,,,,,,,,");
 }
 
+TEST(SiteCsv, PairwiseOneRowPerPairAndStatistic) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const auto rows = lines(pairwise_csv(run.tasks[0]));
+  ASSERT_EQ(rows.size(), 6U);  // header + 1 Kendall pair + 4 Spearman pairs
+  EXPECT_EQ(rows[0], "statistic,a,b,difference,difference_lo,difference_hi,share_a_better");
+  EXPECT_EQ(rows[1], "kendall_tau_b,synflow,naswot,-0.0123,-0.0301,0.0052,0.09");
+  EXPECT_EQ(rows[2], "spearman,synflow,naswot,-0.0186,-0.041,0.0041,0.06");
+  EXPECT_EQ(rows[5],
+            "spearman,zico,\"fisher<script>alert(\"\"xss\"\")</script>\",0.4152,0.3598,0.4703,1");
+  EXPECT_EQ(lines(pairwise_csv(run.tasks[1])).size(), 1U);  // no comparisons: the header
+}
+
 TEST(SiteCsv, PublishedValuesOneRowEach) {
   const RunStats run = load_stats(testing::fixture_dir());
   const auto rows = lines(published_csv(run));

@@ -48,9 +48,9 @@ class SiteRender : public ::testing::Test {
 TEST_F(SiteRender, WritesEveryPageDownloadAndAsset) {
   for (const auto& name :
        {"index.html", "provenance.html", "published.html", "published.csv", "run.json",
-        "nb201-cifar10.html", "nb201-cifar10.csv", "nb201-cifar10.json", "nb101-cifar10.html",
-        "nb101-cifar10.csv", "nb101-cifar10.json", "assets/style.css", "assets/site.js",
-        ".zcb-site"}) {
+        "nb201-cifar10.html", "nb201-cifar10.csv", "nb201-cifar10.json",
+        "nb201-cifar10.pairwise.csv", "nb101-cifar10.html", "nb101-cifar10.csv",
+        "nb101-cifar10.json", "assets/style.css", "assets/site.js", ".zcb-site"}) {
     EXPECT_TRUE(fs::is_regular_file(site_ / name)) << name;
   }
   // Nothing else lies next to the site: the temporary directory is gone.
@@ -63,6 +63,55 @@ TEST_F(SiteRender, DownloadsMatchTheirSources) {
   EXPECT_EQ(page("run.json"), read_text(testing::fixture_dir() / "run.json"));
   const RunStats run = load_stats(testing::fixture_dir());
   EXPECT_EQ(page("nb101-cifar10.csv"), task_csv(run.tasks[1]));
+  EXPECT_EQ(page("nb201-cifar10.pairwise.csv"), pairwise_csv(run.tasks[0]));
+  // No comparisons in the stats (written before they existed): no file, no section.
+  EXPECT_FALSE(fs::exists(site_ / "nb101-cifar10.pairwise.csv"));
+  EXPECT_EQ(page("nb101-cifar10.html").find("pairwise-heading"), std::string::npos);
+}
+
+TEST_F(SiteRender, TaskPageSaysWhichProxiesTheBestBeats) {
+  const std::string html = page("nb201-cifar10.html");
+  const auto start = html.find("<section aria-labelledby=\"pairwise-heading\">");
+  ASSERT_NE(start, std::string::npos);
+  const std::string section = html.substr(start, html.find("</section>", start) - start);
+  EXPECT_NE(section.find("Spearman"), std::string::npos);
+  EXPECT_NE(section.find("on the same 991 architectures"), std::string::npos);
+  // zico leads; naswot's difference to it has an interval across 0.
+  EXPECT_NE(
+      section.find("Not distinguishable from the best, <span class=\"proxy-name\">zico</span>, "
+                   "at this confidence: <span class=\"proxy-name\">naswot</span>."),
+      std::string::npos);
+  EXPECT_NE(section.find("href=\"nb201-cifar10.pairwise.csv\""), std::string::npos);
+  // Rows and columns: the compared proxies in the results table's order (by Spearman).
+  const std::regex header(
+      "<th scope=\"col\" class=\"column-name\"><span class=\"proxy-name\">([^<]*)</span>");
+  std::vector<std::string> columns;
+  for (auto it = std::sregex_iterator(section.begin(), section.end(), header);
+       it != std::sregex_iterator(); ++it) {
+    columns.push_back((*it)[1]);
+  }
+  EXPECT_EQ(columns, (std::vector<std::string>{
+                         "zico", "naswot", "synflow",
+                         "fisher&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"}));
+  // Row synflow: stored as synflow - zico, shown as is; synflow - naswot likewise; zico's row
+  // shows the negation of the stored naswot - zico.
+  EXPECT_NE(section.find("title=\"synflow " + kMinus + " zico: worse; difference " + kMinus +
+                         "0.040 [" + kMinus + "0.062, " + kMinus +
+                         "0.018]; synflow better in 0.0% "
+                         "of resamples\">"),
+            std::string::npos);
+  EXPECT_NE(section.find("title=\"zico " + kMinus +
+                         " naswot: not distinguishable; difference "
+                         "0.021 [" +
+                         kMinus + "0.001, 0.044]; zico better in 96.8% of resamples\">"),
+            std::string::npos);
+  EXPECT_NE(section.find("+0.02<"), std::string::npos);
+  EXPECT_NE(section.find("+0.42<"), std::string::npos);
+  EXPECT_EQ(count(section, "class=\"num pair-self\""), 4U);
+  EXPECT_EQ(count(section, "class=\"num pair-better\""), 2U);  // zico over synflow and fisher
+  EXPECT_EQ(count(section, "class=\"num pair-worse\""), 2U);
+  EXPECT_EQ(count(section, "class=\"num pair-tied\""), 4U);     // synflow~naswot, naswot~zico
+  EXPECT_EQ(count(section, "class=\"num pair-unknown\""), 4U);  // fisher with naswot, synflow
 }
 
 TEST_F(SiteRender, DataIsEscaped) {

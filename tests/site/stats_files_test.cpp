@@ -222,6 +222,48 @@ TEST(SiteStatsFiles, PublishedValuesAreRead) {
   EXPECT_TRUE(task.proxies[1].published.empty());
 }
 
+TEST(SiteStatsFiles, PairedComparisonsAreRead) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const TaskStats& task = run.tasks[0];
+  ASSERT_EQ(task.space, "nb201");
+  ASSERT_EQ(task.comparisons.size(), 2U);
+  const auto& spearman = task.comparisons.at("spearman");
+  ASSERT_EQ(spearman.size(), 4U);
+  EXPECT_EQ(spearman[1].a, "synflow");
+  EXPECT_EQ(spearman[1].b, "zico");
+  EXPECT_DOUBLE_EQ(*spearman[1].difference.estimate, -0.0401);
+  EXPECT_DOUBLE_EQ(*spearman[1].difference.lo, -0.0621);
+  EXPECT_DOUBLE_EQ(*spearman[1].difference.hi, -0.0182);
+  EXPECT_DOUBLE_EQ(*spearman[1].share_a_better, 0.0);
+  EXPECT_EQ(task.comparisons.at("kendall_tau_b").size(), 1U);
+  EXPECT_TRUE(run.tasks[1].comparisons.empty());  // none in the file
+}
+
+TEST(SiteStatsFiles, MalformedComparisonsNameTheField) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  const fs::path file = stats / "nb201" / "cifar10.json";
+  edit_json(file, [](auto& json) { json["comparisons"]["spearman"][1]["b"] = "zen"; });
+  EXPECT_NE(error_message([&] { load_stats(stats); })
+                .find("\"comparisons.spearman[1].b\" names proxy \"zen\", which the file does "
+                      "not list"),
+            std::string::npos);
+  edit_json(file, [](auto& json) { json["comparisons"]["spearman"][1]["b"] = "synflow"; });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("with itself"), std::string::npos);
+  edit_json(file, [](auto& json) {
+    json["comparisons"]["spearman"][1]["b"] = "zico";
+    json["comparisons"]["spearman"][1]["difference"]["lo"] = "low";
+  });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("comparisons.spearman[1].difference.lo"),
+            std::string::npos);
+  edit_json(file, [](auto& json) { json["comparisons"]["spearman"] = 3; });
+  EXPECT_NE(
+      error_message([&] { load_stats(stats); }).find("\"comparisons.spearman\" must be an array"),
+      std::string::npos);
+  edit_json(file, [](auto& json) { json["comparisons"] = nullptr; });  // too few architectures
+  EXPECT_TRUE(load_stats(stats).tasks[0].comparisons.empty());
+}
+
 TEST(SiteStatsFiles, MalformedPublishedValuesNameTheField) {
   TempDir dir;
   const fs::path stats = copy_fixture(dir.path() / "stats");

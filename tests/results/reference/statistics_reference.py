@@ -134,3 +134,26 @@ X4 = [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0]
 Y4 = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
 r = bootstrap(spearman, X4, Y4, seed=2, samples=200, confidence=0.9, method="bca")
 print("jackknife NaN bca", ", ".join(repr(float(v)) for v in r))
+
+# Paired bootstrap of a difference (paired_difference): two proxies' scores A and B against the
+# same truth T; each resample draws the same indices for both. Bootstrapping the statistic of
+# the index vector reproduces that: its resamples and jackknife samples are index sets.
+A = [0.5, -1.0, 2.0, 2.0, 7.5, 0.5, 3.0, -1.0, 4.0, 6.0, 1.0, 2.5]
+B = [2.0, 1.0, 1.0, 5.0, 6.0, 0.0, 2.0, 3.0, 3.0, 9.0, 2.0, 1.0]
+T = [1.0, 2.0, 3.0, 4.0, 8.0, 1.0, 5.0, 0.0, 4.0, 9.0, 3.0, 2.0]
+A, B, T = (np.asarray(v, float) for v in (A, B, T))
+
+
+def difference(ix, _):
+    ix = ix.astype(int)
+    return spearman(A[ix], T[ix]) - spearman(B[ix], T[ix])
+
+
+index = np.arange(len(T), dtype=float)
+for method in ("percentile", "bca"):
+    r = bootstrap(difference, index, index, seed=7, samples=200, confidence=0.9, method=method)
+    print("paired", method, ", ".join(repr(float(v)) for v in r))
+d = np.array([difference(np.asarray(idx, float), None)
+              for idx in resample_indices(7, len(T), 200)])
+d = d[~np.isnan(d)]
+print("paired share a better", repr(float((np.sum(d > 0) + 0.5 * np.sum(d == 0)) / len(d))))

@@ -100,6 +100,44 @@ void check_bootstrap_settings(const BootstrapSettings& settings);
 Interval bootstrap(const PairStatistic& statistic, const std::vector<double>& x,
                    const std::vector<double>& y, const BootstrapSettings& settings);
 
+/// What a bootstrap interval is made from, kept so that two statistics bootstrapped with the
+/// same settings on samples of the same size (so on the very same resamples) can be compared
+/// resample by resample.
+struct BootstrapDistribution {
+  double estimate = 0.0;          ///< the statistic on the original data
+  std::vector<double> resamples;  ///< one value per resample, in resample order; NaN kept
+  std::vector<double> jackknife;  ///< leave-one-out values, NaN kept; method "bca" only
+};
+
+/// The resampled values behind bootstrap(): the same resamples, in the same order.
+BootstrapDistribution bootstrap_distribution(const PairStatistic& statistic,
+                                             const std::vector<double>& x,
+                                             const std::vector<double>& y,
+                                             const BootstrapSettings& settings);
+
+/// The interval of @p distribution as bootstrap() computes it (bootstrap() is
+/// interval_of(bootstrap_distribution(...))). Throws zcb::Error if the distribution does not
+/// have settings.samples resamples, or lacks the jackknife values a "bca" interval needs.
+Interval interval_of(const BootstrapDistribution& distribution, const BootstrapSettings& settings);
+
+/// "Does proxy A beat proxy B?": the paired bootstrap of a statistic's difference.
+struct PairedDifference {
+  Interval difference;  ///< of a - b: the estimate and its interval
+  /// Share of the resamples (those where both are defined) in which a's statistic exceeds b's,
+  /// ties counting half; NaN when there is none.
+  double share_a_better = 0.0;
+};
+
+/// Compares two distributions bootstrapped with the same @p settings on samples of the same
+/// size (two proxies scored against the same ground truth on the same architectures): the
+/// difference a - b in every resample and, for "bca", in every jackknife sample, and its
+/// interval by the settings' method. Because both saw the same resamples, the interval
+/// accounts for the correlation between the two statistics, which comparing two separate
+/// intervals ignores: two proxies whose intervals overlap may still differ reliably. Throws
+/// zcb::Error when the two have different numbers of resamples or jackknife values.
+PairedDifference paired_difference(const BootstrapDistribution& a, const BootstrapDistribution& b,
+                                   const BootstrapSettings& settings);
+
 /// A statistic selectable by name from run configs (google/benchmark `ComputeStatistics` style).
 struct NamedStatistic {
   std::string_view name;         ///< e.g. "spearman"

@@ -55,6 +55,11 @@ struct TaskStatsInput {
 /// correlation; `stats_all` is the number to hold against a paper, `stats` the one to compare
 /// proxies with.
 ///
+/// `comparisons` answers "does proxy A beat proxy B?" (DESIGN.md's paired bootstrap): for
+/// each statistic, every pair of proxies (a listed before b) with the paired bootstrap of the
+/// difference a - b on the common set (paired_difference(): same resamples for both) and the
+/// share of resamples in which a is better. Null when the common set is too small.
+///
 /// Throws zcb::Error on inconsistent input: an unknown statistic (listing the known ones),
 /// duplicate proxy names, planned archs or row arch ids, a planned arch without a truth entry,
 /// or a kOk row with a non-finite score.

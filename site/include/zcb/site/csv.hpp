@@ -1,5 +1,5 @@
 /// @file csv.hpp
-/// @brief The per-task CSV download.
+/// @brief The CSV downloads: per task, its pairwise comparisons, and the published values.
 #pragma once
 
 #include <string>
@@ -13,6 +13,11 @@ namespace zcb::site {
 /// order), then `mean_build_ms, mean_score_ms`. Numbers keep full precision; a missing value is
 /// an empty field. Lines end with "\n".
 std::string task_csv(const TaskStats& task);
+
+/// RFC 4180 CSV with one row per paired comparison of @p task (statistics in alphabetical order,
+/// pairs in file order, statistics by name): `statistic, a, b, difference, difference_lo,
+/// difference_hi, share_a_better`, the difference being a - b. Same conventions as task_csv().
+std::string pairwise_csv(const TaskStats& task);
 
 /// RFC 4180 CSV with one row per published value of every proxy and task of @p run (the stats
 /// stage's `published` arrays, in task and proxy order): `space, task, proxy, statistic,

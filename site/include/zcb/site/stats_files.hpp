@@ -57,6 +57,15 @@ struct PublishedComparison {
   std::string verdict;                    ///< "within", "above", "below" or "not_computed"
 };
 
+/// "Does proxy a beat proxy b?" on one statistic: the stats stage's paired bootstrap of the
+/// difference a - b over the task's common set (`comparisons`; zcb/results/task_stats.hpp).
+struct PairedComparison {
+  std::string a;
+  std::string b;
+  Estimate difference;                   ///< of a - b, with its interval
+  std::optional<double> share_a_better;  ///< resamples in which a is better, ties half
+};
+
 /// Everything the stats stage reports for one proxy on one (space, task).
 struct ProxyStats {
   std::string name;
@@ -104,6 +113,9 @@ struct TaskStats {
   std::map<std::string, std::string> score_files;  ///< proxy -> sha256 of its score file
   nlohmann::ordered_json provenance;               ///< object, or null if missing
   std::vector<ProxyStats> proxies;                 ///< in file order; names are unique
+  /// Statistic key -> the paired comparisons of the proxies, in file order (empty in files
+  /// written before the stats stage made them, or without statistics).
+  std::map<std::string, std::vector<PairedComparison>> comparisons;
 };
 
 /// The contents of `run.json` and every task file it lists.
