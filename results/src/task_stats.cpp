@@ -108,6 +108,11 @@ nlohmann::json describe_proxy(const ProxyResult& proxy, const SortedRows& sorted
   };
 }
 
+Interval estimate_only(double estimate) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  return {estimate, nan, nan, 0};
+}
+
 nlohmann::json interval_json(const Interval& interval) {
   return {{"estimate", number_or_null(interval.estimate)},
           {"lo", number_or_null(interval.lo)},
@@ -149,7 +154,8 @@ nlohmann::json all_architectures_stats(const TaskStatsInput& input,
   for (const NamedStatistic* statistic : statistics) {
     if (!statistic->rank_based) continue;  // a value for "last" exists only as a rank
     const Interval interval =
-        bootstrap(statistic->compute, score_ranks, truth_ranks, input.bootstrap);
+        input.intervals ? bootstrap(statistic->compute, score_ranks, truth_ranks, input.bootstrap)
+                        : estimate_only(statistic->compute(score_ranks, truth_ranks));
     stats[std::string(statistic->name)] = interval_json(interval);
   }
   result["stats"] = std::move(stats);
@@ -257,9 +263,15 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       // sort in every resample. Same seed and n for every statistic and proxy: identical
       // resamples throughout.
       const bool ranks = statistic->rank_based;
+      const std::vector<double>& x = ranks ? score_ranks : scores;
+      const std::vector<double>& y = ranks ? truth_ranks : truth;
+      if (!input.intervals) {
+        stats[std::string(statistic->name)] =
+            interval_json(estimate_only(statistic->compute(x, y)));
+        continue;
+      }
       BootstrapDistribution distribution =
-          bootstrap_distribution(statistic->compute, ranks ? score_ranks : scores,
-                                 ranks ? truth_ranks : truth, input.bootstrap);
+          bootstrap_distribution(statistic->compute, x, y, input.bootstrap);
       stats[std::string(statistic->name)] =
           interval_json(interval_of(distribution, input.bootstrap));
       distributions[p].push_back(std::move(distribution));
@@ -295,9 +307,97 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       {"inputs", {{"table_sha256", input.table_sha256}, {"score_files", score_files}}},
       {"provenance", input.provenance},
       {"proxies", proxies},
-      {"comparisons",
-       enough ? comparisons_json(input, statistics, distributions) : nlohmann::json(nullptr)},
+      {"comparisons", enough && input.intervals ? comparisons_json(input, statistics, distributions)
+                                                : nlohmann::json(nullptr)},
   };
+}
+
+namespace {
+
+// {values, mean, sd, min, max} of one statistic across seeds.
+nlohmann::json spread_json(const std::vector<double>& values) {
+  nlohmann::json listed = nlohmann::json::array();
+  std::vector<double> defined;
+  for (double value : values) {
+    listed.push_back(number_or_null(value));
+    if (std::isfinite(value)) defined.push_back(value);
+  }
+  nlohmann::json spread = {
+      {"values", listed}, {"mean", nullptr}, {"sd", nullptr}, {"min", nullptr}, {"max", nullptr}};
+  if (defined.empty()) return spread;
+  double sum = 0.0;
+  for (double value : defined) sum += value;
+  const double mean = sum / static_cast<double>(defined.size());
+  spread["mean"] = mean;
+  if (defined.size() >= 2) {
+    double squares = 0.0;
+    for (double value : defined) squares += (value - mean) * (value - mean);
+    spread["sd"] = std::sqrt(squares / static_cast<double>(defined.size() - 1));
+  }
+  spread["min"] = *std::min_element(defined.begin(), defined.end());
+  spread["max"] = *std::max_element(defined.begin(), defined.end());
+  return spread;
+}
+
+// The estimate of one statistic in a `stats` object, NaN when absent or null.
+double estimate_in(const nlohmann::json& stats, const std::string& statistic) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!stats.is_object()) return kNaN;
+  const auto it = stats.find(statistic);
+  if (it == stats.end() || !it->is_object()) return kNaN;
+  const auto estimate = it->find("estimate");
+  return estimate != it->end() && estimate->is_number() ? estimate->get<double>() : kNaN;
+}
+
+// A proxy's `stats_all.stats`, or null.
+const nlohmann::json& all_stats_of(const nlohmann::json& proxy) {
+  static const nlohmann::json kNull;
+  const auto all = proxy.find("stats_all");
+  if (all == proxy.end() || !all->is_object()) return kNull;
+  const auto stats = all->find("stats");
+  return stats != all->end() ? *stats : kNull;
+}
+
+}  // namespace
+
+void add_seed_spread(nlohmann::json& document, const std::vector<int>& seeds,
+                     const std::vector<const nlohmann::json*>& per_seed) {
+  if (seeds.size() != per_seed.size()) {
+    throw Error("seed spread: " + std::to_string(seeds.size()) + " seeds but " +
+                std::to_string(per_seed.size()) + " task stats documents");
+  }
+  nlohmann::json& proxies = document.at("proxies");
+  for (const nlohmann::json* other : per_seed) {
+    const nlohmann::json& listed = other->at("proxies");
+    bool same = listed.size() == proxies.size();
+    for (std::size_t p = 0; same && p < proxies.size(); ++p) {
+      same = listed[p].at("name") == proxies[p].at("name");
+    }
+    if (!same) {
+      throw Error("seed spread: the per-seed statistics of " + document.value("space", "") + "/" +
+                  document.value("task", "") + " do not list the same proxies");
+    }
+  }
+  const auto statistics = document.at("statistics").get<std::vector<std::string>>();
+  for (std::size_t p = 0; p < proxies.size(); ++p) {
+    nlohmann::json common = nlohmann::json::object();
+    nlohmann::json all = nlohmann::json::object();
+    for (const std::string& statistic : statistics) {
+      std::vector<double> values, all_values;
+      for (const nlohmann::json* other : per_seed) {
+        const nlohmann::json& proxy = other->at("proxies")[p];
+        values.push_back(estimate_in(proxy.value("stats", nlohmann::json()), statistic));
+        all_values.push_back(estimate_in(all_stats_of(proxy), statistic));
+      }
+      common[statistic] = spread_json(values);
+      // stats_all holds the rank statistics only.
+      const nlohmann::json& own_all = all_stats_of(proxies[p]);
+      if (own_all.is_object() && own_all.contains(statistic)) {
+        all[statistic] = spread_json(all_values);
+      }
+    }
+    proxies[p]["seed_spread"] = {{"seeds", seeds}, {"stats", common}, {"stats_all", all}};
+  }
 }
 
 }  // namespace zcb

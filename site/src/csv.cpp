@@ -1,5 +1,6 @@
 #include "zcb/site/csv.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "zcb/site/format.hpp"
@@ -44,6 +45,15 @@ std::string task_csv(const TaskStats& task) {
     header.insert(header.end(), {key, key + "_lo", key + "_hi"});
   }
   header.insert(header.end(), {"mean_build_ms", "mean_score_ms"});
+  // A run of several seeds: the spread of each statistic, after the columns of one seed.
+  const bool spread = std::any_of(task.proxies.begin(), task.proxies.end(),
+                                  [](const auto& proxy) { return !proxy.seed_spread.empty(); });
+  if (spread) {
+    header.push_back("seeds");
+    for (const auto& key : keys) {
+      header.insert(header.end(), {key + "_seed_mean", key + "_seed_sd"});
+    }
+  }
 
   std::string out;
   append_row(out, header);
@@ -62,6 +72,15 @@ std::string task_csv(const TaskStats& task) {
                              format_exact(estimate.hi)});
     }
     row.insert(row.end(), {format_exact(proxy.mean_build_ms), format_exact(proxy.mean_score_ms)});
+    if (spread) {
+      const auto any = proxy.seed_spread.begin();
+      row.push_back(any == proxy.seed_spread.end() ? "" : std::to_string(any->second.seeds.size()));
+      for (const auto& key : keys) {
+        const auto it = proxy.seed_spread.find(key);
+        const SeedSpread values = it != proxy.seed_spread.end() ? it->second : SeedSpread{};
+        row.insert(row.end(), {format_exact(values.mean), format_exact(values.sd)});
+      }
+    }
     append_row(out, row);
   }
   return out;

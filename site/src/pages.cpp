@@ -134,6 +134,27 @@ data statistic_cell(const TaskStats& task, const ProxyStats* proxy, const std::s
   cell.set("has_rank", false);
   cell.set("rank", "");
   cell.set("rank_title", "");
+  // The spread across seeds, for a run of several.
+  const SeedSpread* spread = nullptr;
+  if (proxy != nullptr) {
+    const auto it = proxy->seed_spread.find(key);
+    if (it != proxy->seed_spread.end() && it->second.seeds.size() > 1) spread = &it->second;
+  }
+  cell.set("has_spread", spread != nullptr);
+  if (spread != nullptr) {
+    std::size_t defined = 0;
+    std::string title;
+    for (std::size_t i = 0; i < spread->seeds.size(); ++i) {
+      defined += spread->values[i].has_value() ? 1 : 0;
+      title += (i > 0 ? ", " : "") + std::string("seed ") + std::to_string(spread->seeds[i]) +
+               ": " + format_statistic(spread->values[i]);
+    }
+    title += "; mean " + format_statistic(spread->mean) + ", range " +
+             format_interval(spread->min, spread->max);
+    cell.set("spread",
+             "sd " + format_statistic(spread->sd) + " over " + std::to_string(defined) + " seeds");
+    cell.set("spread_title", title);
+  }
   return cell;
 }
 
@@ -641,6 +662,11 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   }
   page.set("proxies", proxies);
   page.set("legend", legend);
+  const auto several_seeds = [](const ProxyStats& proxy) {
+    return std::any_of(proxy.seed_spread.begin(), proxy.seed_spread.end(),
+                       [](const auto& entry) { return entry.second.seeds.size() > 1; });
+  };
+  page.set("has_seed_spread", std::any_of(task.proxies.begin(), task.proxies.end(), several_seeds));
   page.set("pairwise", pairwise_section(task, order));
   page.set("pairwise_csv", stem + ".pairwise.csv");
 

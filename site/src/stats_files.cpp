@@ -209,6 +209,58 @@ PublishedComparison read_published(const Reader& reader, const json& value,
   return published;
 }
 
+/// One statistic's {values, mean, sd, min, max} of a proxy's `seed_spread`.
+SeedSpread read_spread(const Reader& reader, const json& value,
+                       const std::vector<std::int64_t>& seeds, const std::string& where) {
+  if (!value.is_object()) {
+    reader.fail("\"" + where + "\" must be an object");
+  }
+  const std::string prefix = where + ".";
+  SeedSpread spread;
+  spread.seeds = seeds;
+  const json* values = reader.field(value, "values");
+  if (values == nullptr || !values->is_array() || values->size() != seeds.size()) {
+    reader.fail("\"" + prefix + "values\" must be an array of one number or null per seed");
+  }
+  for (const json& v : *values) {
+    if (!v.is_null() && !v.is_number()) {
+      reader.fail("\"" + prefix + "values\" must be an array of one number or null per seed");
+    }
+    spread.values.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
+  }
+  spread.mean = reader.number(value, "mean", prefix);
+  spread.sd = reader.number(value, "sd", prefix);
+  spread.min = reader.number(value, "min", prefix);
+  spread.max = reader.number(value, "max", prefix);
+  return spread;
+}
+
+/// A proxy's `seed_spread`, keyed like its `stats` ("spearman_all" for stats_all's Spearman).
+std::map<std::string, SeedSpread> read_seed_spread(const Reader& reader, const json& proxy,
+                                                   const std::string& where) {
+  std::map<std::string, SeedSpread> result;
+  const json& spread = reader.object(proxy, "seed_spread", where);
+  if (spread.empty()) {
+    return result;
+  }
+  const std::string prefix = where + "seed_spread.";
+  const json* seeds = reader.field(spread, "seeds");
+  if (seeds == nullptr || !seeds->is_array() ||
+      !std::all_of(seeds->begin(), seeds->end(),
+                   [](const json& seed) { return seed.is_number_integer(); })) {
+    reader.fail("\"" + prefix + "seeds\" must be an array of integers");
+  }
+  const auto seed_list = seeds->get<std::vector<std::int64_t>>();
+  for (const auto& [key, value] : reader.object(spread, "stats", prefix).items()) {
+    result[key] = read_spread(reader, value, seed_list, prefix + "stats." + key);
+  }
+  const json& all = reader.object(spread, "stats_all", prefix);
+  if (const auto it = all.find("spearman"); it != all.end()) {
+    result["spearman_all"] = read_spread(reader, *it, seed_list, prefix + "stats_all.spearman");
+  }
+  return result;
+}
+
 ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index) {
   const std::string where = "proxies[" + std::to_string(index) + "].";
   if (!value.is_object()) {
@@ -263,6 +315,7 @@ ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index
           read_published(reader, (*published)[i], where + "published[" + std::to_string(i) + "]"));
     }
   }
+  proxy.seed_spread = read_seed_spread(reader, value, where);
   // The Spearman over every architecture the proxy scored (non-finite ranked last), shown
   // beside the common-set statistics as "spearman_all".
   if (const json* all = reader.field(value, "stats_all"); all != nullptr && all->is_object()) {

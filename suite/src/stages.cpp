@@ -148,11 +148,42 @@ void convert_stage(const std::vector<std::string>& benchmarks, const StagePaths&
   }
 }
 
+namespace {
+
+/// One proxy's scores of one seed on one (space, task), from its merged score file.
+ProxyResult load_scores(const fs::path& results_root, const std::string& space,
+                        const std::string& task, const std::string& proxy, int seed) {
+  const fs::path file = score_path(results_root, {space, task, proxy, seed, 0, 1});
+  if (!fs::exists(file)) {
+    bool sharded = false;
+    if (fs::is_directory(file.parent_path())) {
+      for (const auto& entry : fs::directory_iterator(file.parent_path())) {
+        sharded = sharded ||
+                  entry.path().filename().string().rfind(file.stem().string() + ".part-", 0) == 0;
+      }
+    }
+    throw Error("score file " + file.string() + " is missing: " +
+                (sharded ? "its shards' part files are there, run `zcbench merge` first"
+                         : "run `zcbench score` first"));
+  }
+  ScoreFile scores = read_score_file(file);
+  const nlohmann::json& settings = scores.provenance.at("settings");
+  ProxyResult result;
+  result.name = proxy;
+  result.version = settings.value("proxy_version", 0);
+  result.higher_is_better = settings.value("higher_is_better", true);
+  result.rows = std::move(scores.rows);
+  if (fs::exists(timing_path(file))) result.timings = read_timing_file(timing_path(file));
+  result.score_file_sha256 = sha256_file(file);
+  return result;
+}
+
+}  // namespace
+
 void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohmann::json& provenance,
                  const std::vector<PublishedValue>& published) {
   const fs::path stats_root = paths.results_root / "stats";
   nlohmann::json task_list = nlohmann::json::array();
-  const int seed = config.seeds.front();
   std::map<std::string, std::size_t> published_matched;  // origin -> values set beside ours
   for (const SpaceRun& run : config.runs) {
     const SpacePlan plan = plan_space(run, paths.data_root);
@@ -170,61 +201,53 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
         throw Error("task '" + task_name + "' has no ground-truth metric '" + metric +
                     "' (known: " + known + ")");
       }
-      TaskStatsInput input;
-      input.space = run.space;
-      input.task = task_name;
-      input.ground_truth_metric = metric;
-      input.truth = task.metrics.at(metric);
-      input.planned_archs = archs;
-      input.statistics = config.statistics;
-      input.bootstrap.samples = config.bootstrap.samples;
-      input.bootstrap.confidence = config.bootstrap.confidence;
-      input.bootstrap.method = config.bootstrap.method;
-      input.bootstrap.seed = seed_for(
-          SeedPurpose::kBootstrap,
-          {config.base_seed + static_cast<std::uint64_t>(seed), run.space, task_name, "", 0});
-      input.table_sha256 = plan.table_sha256;
-      input.provenance = provenance;
-      auto load = [&](const std::string& proxy) {
-        const fs::path file =
-            score_path(paths.results_root, {run.space, task_name, proxy, seed, 0, 1});
-        if (!fs::exists(file)) {
-          bool sharded = false;
-          if (fs::is_directory(file.parent_path())) {
-            for (const auto& entry : fs::directory_iterator(file.parent_path())) {
-              sharded = sharded || entry.path().filename().string().rfind(
-                                       file.stem().string() + ".part-", 0) == 0;
-            }
+      // The statistics of one seed's score files; intervals only for the first seed, whose
+      // document is the one reported (the others give the spread across seeds).
+      const auto input_for = [&](int seed, bool intervals) {
+        TaskStatsInput input;
+        input.space = run.space;
+        input.task = task_name;
+        input.ground_truth_metric = metric;
+        input.truth = task.metrics.at(metric);
+        input.planned_archs = archs;
+        input.statistics = config.statistics;
+        input.bootstrap.samples = config.bootstrap.samples;
+        input.bootstrap.confidence = config.bootstrap.confidence;
+        input.bootstrap.method = config.bootstrap.method;
+        input.bootstrap.seed = seed_for(
+            SeedPurpose::kBootstrap,
+            {config.base_seed + static_cast<std::uint64_t>(seed), run.space, task_name, "", 0});
+        input.intervals = intervals;
+        input.table_sha256 = plan.table_sha256;
+        input.provenance = provenance;
+        for (const std::string& proxy : run.proxies) {
+          if (!is_composite(proxy)) {
+            input.proxies.push_back(
+                load_scores(paths.results_root, run.space, task_name, proxy, seed));
+            continue;
           }
-          throw Error("score file " + file.string() + " is missing: " +
-                      (sharded ? "its shards' part files are there, run `zcbench merge` first"
-                               : "run `zcbench score` first"));
+          // A rank aggregate over the architectures of this run (see results/composite.hpp).
+          const CompositeDefinition& definition = composite_definition(proxy);
+          std::vector<ProxyResult> components;
+          for (const auto& component : definition.components) {
+            components.push_back(
+                load_scores(paths.results_root, run.space, task_name, component.proxy, seed));
+          }
+          input.proxies.push_back(compute_composite(definition, components));
         }
-        ScoreFile scores = read_score_file(file);
-        const nlohmann::json& settings = scores.provenance.at("settings");
-        ProxyResult result;
-        result.name = proxy;
-        result.version = settings.value("proxy_version", 0);
-        result.higher_is_better = settings.value("higher_is_better", true);
-        result.rows = std::move(scores.rows);
-        if (fs::exists(timing_path(file))) result.timings = read_timing_file(timing_path(file));
-        result.score_file_sha256 = sha256_file(file);
-        return result;
+        return input;
       };
-      for (const std::string& proxy : run.proxies) {
-        if (!is_composite(proxy)) {
-          input.proxies.push_back(load(proxy));
-          continue;
-        }
-        // A rank aggregate over the architectures of this run (see results/composite.hpp).
-        const CompositeDefinition& definition = composite_definition(proxy);
-        std::vector<ProxyResult> components;
-        for (const auto& component : definition.components) {
-          components.push_back(load(component.proxy));
-        }
-        input.proxies.push_back(compute_composite(definition, components));
-      }
+      const TaskStatsInput input = input_for(config.seeds.front(), true);
       nlohmann::json document = compute_task_stats(input);
+      if (config.seeds.size() > 1) {
+        std::vector<nlohmann::json> others;
+        for (std::size_t k = 1; k < config.seeds.size(); ++k) {
+          others.push_back(compute_task_stats(input_for(config.seeds[k], false)));
+        }
+        std::vector<const nlohmann::json*> per_seed = {&document};
+        for (const nlohmann::json& other : others) per_seed.push_back(&other);
+        add_seed_spread(document, config.seeds, per_seed);
+      }
       // Agreement with NAS-Bench-Suite-Zero's precomputed scores, per proxy, where it has them.
       const std::string reference = suite_zero_benchmark_for(table.benchmark);
       const fs::path reference_path = table_path(paths.data_root, reference);

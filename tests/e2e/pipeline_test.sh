@@ -86,6 +86,18 @@ check "tiny run without the shared pass" "$zcb" --results "$work/b2" score \
   --config "$configs/tiny.json" --no-shared-pass
 check "shared pass and separate passes are bit-identical" same_scores "$work/a" "$work/b2"
 
+# Several seeds: each scored into its own files (seed 0's are run A's bytes); the stats keep the
+# first seed's intervals and add the spread across the seeds, which the site shows.
+sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "seeds": [0, 1],/' \
+  -e 's/"proxies": \[[^]]*\]/"proxies": ["params", "synflow", "naswot"]/' \
+  "$configs/tiny.json" >"$work/two-seeds.json"
+check "a run of two seeds" "$zcb" --results "$work/seeds" run --config "$work/two-seeds.json"
+seed_dir="$work/seeds/raw/nb201/cifar10/synflow"
+check "seed 0 equals run A, seed 1 has its own scores" bash -c \
+  "cmp '$seed_dir/seed-0.h5' '$work/a/raw/nb201/cifar10/synflow/seed-0.h5' && ! cmp -s '$seed_dir/seed-0.h5' '$seed_dir/seed-1.h5'"
+check "the stats and the site give the spread across seeds" bash -c \
+  "grep -q '\"seed_spread\"' '$work/seeds/stats/nb201/cifar10.json' && grep -q 'over 2 seeds' '$work/seeds/site/nb201-cifar10.html'"
+
 # Sharded: three shards of the same config, merged, give the bytes of run A.
 for shard in 0/3 1/3 2/3; do
   check "tiny shard $shard" "$zcb" --results "$work/s" score --config "$configs/tiny.json" \

@@ -245,6 +245,79 @@ TEST(TaskStats, ComparesEveryPairOfProxiesWithThePairedBootstrap) {
   EXPECT_TRUE(compute_task_stats(input)["comparisons"].is_null());
 }
 
+TEST(TaskStats, WithoutIntervalsGivesTheSameEstimatesAndNoBounds) {
+  TaskStatsInput input = sample_input();
+  const json full = compute_task_stats(input);
+  input.intervals = false;
+  const json bare = compute_task_stats(input);
+  EXPECT_TRUE(bare["comparisons"].is_null());
+  ASSERT_EQ(bare["proxies"].size(), full["proxies"].size());
+  for (std::size_t p = 0; p < full["proxies"].size(); ++p) {
+    for (const std::string& name : input.statistics) {
+      const json& ours = bare["proxies"][p]["stats"][name];
+      EXPECT_EQ(ours["estimate"], full["proxies"][p]["stats"][name]["estimate"]) << name;
+      EXPECT_TRUE(ours["lo"].is_null()) << name;
+      EXPECT_TRUE(ours["hi"].is_null()) << name;
+    }
+    EXPECT_EQ(bare["proxies"][p]["stats_all"]["stats"]["spearman"]["estimate"],
+              full["proxies"][p]["stats_all"]["stats"]["spearman"]["estimate"]);
+    EXPECT_TRUE(bare["proxies"][p]["stats_all"]["stats"]["spearman"]["lo"].is_null());
+  }
+}
+
+TEST(TaskStats, SeedSpreadSummarisesEverySeed) {
+  // Three seeds: synflow's scores move with the seed; in the third, params failed almost
+  // everywhere, so that seed has no common set and no statistics.
+  std::vector<json> documents;
+  for (int seed = 0; seed < 3; ++seed) {
+    TaskStatsInput input = sample_input();
+    input.intervals = seed == 0;
+    for (ScoreRow& row : input.proxies[0].rows) {
+      if (row.status == RowStatus::kOk) row.score += 0.4 * seed * ((row.arch_id * 3) % 4);
+    }
+    if (seed == 2) {
+      for (ScoreRow& row : input.proxies[1].rows) {
+        if (row.arch_id > 1) row = {row.arch_id, kNaN, RowStatus::kError, "boom"};
+      }
+    }
+    documents.push_back(compute_task_stats(input));
+  }
+  json document = documents[0];
+  add_seed_spread(document, {0, 1, 2}, {&documents[0], &documents[1], &documents[2]});
+  const json& spread = document["proxies"][0]["seed_spread"];
+  EXPECT_EQ(spread["seeds"], (json{0, 1, 2}));
+  const json& spearman = spread["stats"]["spearman"];
+  std::vector<double> values;
+  for (int seed = 0; seed < 2; ++seed) {
+    values.push_back(documents[seed]["proxies"][0]["stats"]["spearman"]["estimate"].get<double>());
+    EXPECT_EQ(spearman["values"][seed].get<double>(), values.back());
+  }
+  EXPECT_TRUE(spearman["values"][2].is_null());  // no common set in seed 2
+  EXPECT_NE(values[0], values[1]);
+  EXPECT_DOUBLE_EQ(spearman["mean"].get<double>(), (values[0] + values[1]) / 2);
+  EXPECT_DOUBLE_EQ(spearman["sd"].get<double>(), std::abs(values[0] - values[1]) / std::sqrt(2.0));
+  EXPECT_EQ(spearman["min"].get<double>(), std::min(values[0], values[1]));
+  EXPECT_EQ(spearman["max"].get<double>(), std::max(values[0], values[1]));
+  // stats_all: rank statistics only; a seed without statistics has none either.
+  const json& all = spread["stats_all"];
+  ASSERT_EQ(all["spearman"]["values"].size(), 3u);
+  EXPECT_EQ(all["spearman"]["values"][1],
+            documents[1]["proxies"][0]["stats_all"]["stats"]["spearman"]["estimate"]);
+  EXPECT_TRUE(all["spearman"]["values"][2].is_null());
+  EXPECT_FALSE(all.contains("pearson"));
+  // params ranks perfectly in seeds 0 and 1: sd 0.
+  EXPECT_EQ(document["proxies"][1]["seed_spread"]["stats"]["spearman"]["sd"], 0.0);
+
+  // One seed: no sd. Mismatched inputs are refused.
+  json single = documents[0];
+  add_seed_spread(single, {0}, {&documents[0]});
+  EXPECT_TRUE(single["proxies"][0]["seed_spread"]["stats"]["spearman"]["sd"].is_null());
+  EXPECT_THROW(add_seed_spread(single, {0, 1}, {&documents[0]}), Error);
+  json renamed = documents[1];
+  renamed["proxies"][1]["name"] = "zen";
+  EXPECT_THROW(add_seed_spread(single, {0, 1}, {&documents[0], &renamed}), Error);
+}
+
 TEST(TaskStats, KeepsTheFirstFiveDistinctErrors) {
   TaskStatsInput input = sample_input();
   const std::vector<std::string> messages = {"m0", "m1", "m0", "m2", "m3", "", "m4", "m5"};

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "test_util.hpp"
@@ -36,6 +37,22 @@ TEST(SiteCsv, HeaderRowsAndQuoting) {
             "61.4");
   // A quote in a name is doubled inside a quoted field; missing numbers are empty.
   EXPECT_EQ(rows[7], "\"fisher<script>alert(\"\"xss\"\")</script>\",1,true,1000,0,0,,,,,,,,,,,,,,");
+}
+
+TEST(SiteCsv, SeveralSeedsAddTheirSpread) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const auto rows = lines(task_csv(run.tasks[0]));
+  const std::string suffix =
+      ",seeds,spearman_seed_mean,spearman_seed_sd,kendall_tau_b_seed_mean,kendall_tau_b_seed_sd,"
+      "pearson_seed_mean,pearson_seed_sd,top10_precision_seed_mean,top10_precision_seed_sd";
+  ASSERT_GT(rows[0].size(), suffix.size());
+  EXPECT_EQ(rows[0].substr(rows[0].size() - suffix.size()), suffix);
+  const auto zico = std::find_if(rows.begin(), rows.end(),
+                                 [](const std::string& row) { return row.rfind("zico,", 0) == 0; });
+  ASSERT_NE(zico, rows.end());
+  const std::string values = ",3,0.8022,0.00759,0.610667,0.007766,,,,";
+  EXPECT_EQ(zico->substr(zico->size() - values.size()), values);
+  EXPECT_EQ(rows[1].substr(rows[1].size() - 9), ",,,,,,,,,");  // synflow: no spread
 }
 
 TEST(SiteCsv, PairwiseOneRowPerPairAndStatistic) {

@@ -190,6 +190,20 @@ TEST_F(SiteRender, TaskPageShowsEstimatesIntervalsCoverageAndCost) {
   EXPECT_NE(html.find("href=\"nb201-cifar10.json\""), std::string::npos);
 }
 
+TEST_F(SiteRender, SeveralSeedsShowTheirSpread) {
+  const std::string zico = row_of("nb201-cifar10.html", "zico");
+  EXPECT_NE(zico.find("<span class=\"seed-spread\" title=\"seed 0: 0.801, seed 1: 0.795, seed 2: "
+                      "0.810; mean 0.802, range [0.795, 0.810]\">sd 0.008 over 3 seeds</span>"),
+            std::string::npos);
+  EXPECT_EQ(count(zico, "class=\"seed-spread\""), 2U);  // Spearman and Kendall
+  const std::string naswot = row_of("nb201-cifar10.html", "naswot");
+  EXPECT_NE(naswot.find("seed 1: \u2014"), std::string::npos);  // undefined in one seed
+  EXPECT_NE(naswot.find(">sd 0.007 over 2 seeds<"), std::string::npos);
+  EXPECT_EQ(row_of("nb201-cifar10.html", "synflow").find("seed-spread"), std::string::npos);
+  EXPECT_NE(page("nb201-cifar10.html").find("<dt>sd over seeds</dt>"), std::string::npos);
+  EXPECT_EQ(page("nb101-cifar10.html").find("sd over seeds"), std::string::npos);
+}
+
 TEST_F(SiteRender, NegativeCorrelationsUseATypographicMinus) {
   const std::string snip = row_of("nb101-cifar10.html", "snip");
   EXPECT_NE(snip.find(kMinus + "0.160"), std::string::npos);

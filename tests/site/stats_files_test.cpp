@@ -239,6 +239,42 @@ TEST(SiteStatsFiles, PairedComparisonsAreRead) {
   EXPECT_TRUE(run.tasks[1].comparisons.empty());  // none in the file
 }
 
+TEST(SiteStatsFiles, SeedSpreadIsRead) {
+  const TaskStats task = load_stats(testing::fixture_dir()).tasks[0];
+  const auto zico = std::find_if(task.proxies.begin(), task.proxies.end(),
+                                 [](const ProxyStats& proxy) { return proxy.name == "zico"; });
+  ASSERT_NE(zico, task.proxies.end());
+  ASSERT_EQ(zico->seed_spread.size(), 3U);  // spearman, kendall_tau_b, spearman_all
+  const SeedSpread& spearman = zico->seed_spread.at("spearman");
+  EXPECT_EQ(spearman.seeds, (std::vector<std::int64_t>{0, 1, 2}));
+  ASSERT_EQ(spearman.values.size(), 3U);
+  EXPECT_DOUBLE_EQ(*spearman.values[1], 0.7951);
+  EXPECT_DOUBLE_EQ(*spearman.sd, 0.00759);
+  EXPECT_DOUBLE_EQ(*zico->seed_spread.at("spearman_all").max, 0.8133);
+  const auto naswot = std::find_if(task.proxies.begin(), task.proxies.end(),
+                                   [](const ProxyStats& proxy) { return proxy.name == "naswot"; });
+  EXPECT_FALSE(naswot->seed_spread.at("spearman").values[1].has_value());
+  EXPECT_TRUE(task.proxies[0].seed_spread.empty());  // synflow: none in the file
+}
+
+TEST(SiteStatsFiles, MalformedSeedSpreadNamesTheField) {
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  const fs::path file = stats / "nb201" / "cifar10.json";
+  edit_json(file, [](auto& json) {
+    json["proxies"][2]["seed_spread"]["stats"]["spearman"]["values"] = {0.8, 0.7};
+  });
+  EXPECT_NE(error_message([&] { load_stats(stats); })
+                .find("\"proxies[2].seed_spread.stats.spearman.values\" must be an array of one "
+                      "number or null per seed"),
+            std::string::npos);
+  edit_json(file, [](auto& json) { json["proxies"][2]["seed_spread"]["seeds"] = {"0", "1", "2"}; });
+  EXPECT_NE(error_message([&] {
+              load_stats(stats);
+            }).find("\"proxies[2].seed_spread.seeds\" must be an array of integers"),
+            std::string::npos);
+}
+
 TEST(SiteStatsFiles, MalformedComparisonsNameTheField) {
   TempDir dir;
   const fs::path stats = copy_fixture(dir.path() / "stats");

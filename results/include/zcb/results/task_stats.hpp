@@ -34,8 +34,11 @@ struct TaskStatsInput {
   std::vector<ProxyResult> proxies;         ///< output keeps this order; names unique
   std::vector<std::string> statistics;      ///< names from statistic_registry()
   BootstrapSettings bootstrap;  ///< seed: seed_for(SeedPurpose::kBootstrap, {base, space, task})
-  std::string table_sha256;     ///< of the benchmark table the truth came from
-  nlohmann::json provenance;    ///< copied into the document as is
+  /// false: point estimates only (every lo and hi null, no comparisons), as the spread across
+  /// seeds needs them (add_seed_spread()); the bootstrap is most of the cost.
+  bool intervals = true;
+  std::string table_sha256;   ///< of the benchmark table the truth came from
+  nlohmann::json provenance;  ///< copied into the document as is
 };
 
 /// Computes the `task_stats` document (schema version 1).
@@ -64,5 +67,16 @@ struct TaskStatsInput {
 /// duplicate proxy names, planned archs or row arch ids, a planned arch without a truth entry,
 /// or a kOk row with a non-finite score.
 nlohmann::json compute_task_stats(const TaskStatsInput& input);
+
+/// Adds to each proxy of @p document (the config's first seed) `seed_spread`: how its
+/// statistics vary across the run's seeds (each a new draw of weights, data batch and proxy
+/// noise). @p per_seed holds one task_stats document per seed of @p seeds, in that order (the
+/// first may be @p document itself; the others are usually computed with intervals = false),
+/// each on its own common set. For every statistic of `stats` and of `stats_all`: the value per
+/// seed (null where undefined) and the mean, sample standard deviation (null below 2 values),
+/// min and max of the defined ones. Throws zcb::Error when the counts differ or the documents
+/// do not list the same proxies in the same order.
+void add_seed_spread(nlohmann::json& document, const std::vector<int>& seeds,
+                     const std::vector<const nlohmann::json*>& per_seed);
 
 }  // namespace zcb

@@ -10,8 +10,9 @@ namespace zcb::site {
 
 /// RFC 4180 CSV with one row per proxy of @p task: `proxy, version, higher_is_better, n_scored,
 /// n_ok, coverage`, then `<stat>, <stat>_lo, <stat>_hi` for every statistic (statistic_keys()
-/// order), then `mean_build_ms, mean_score_ms`. Numbers keep full precision; a missing value is
-/// an empty field. Lines end with "\n".
+/// order), then `mean_build_ms, mean_score_ms`; for a run of several seeds then `seeds` and
+/// `<stat>_seed_mean, <stat>_seed_sd` for every statistic. Numbers keep full precision; a missing
+/// value is an empty field. Lines end with "\n".
 std::string task_csv(const TaskStats& task);
 
 /// RFC 4180 CSV with one row per paired comparison of @p task (statistics in alphabetical order,

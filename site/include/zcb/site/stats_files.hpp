@@ -57,6 +57,16 @@ struct PublishedComparison {
   std::string verdict;                    ///< "within", "above", "below" or "not_computed"
 };
 
+/// How one statistic of one proxy varies across the run's seeds (`seed_spread`).
+struct SeedSpread {
+  std::vector<std::int64_t> seeds;
+  std::vector<std::optional<double>> values;  ///< per seed, in `seeds` order; empty: undefined
+  std::optional<double> mean;
+  std::optional<double> sd;  ///< sample standard deviation; empty below 2 defined values
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
 /// "Does proxy a beat proxy b?" on one statistic: the stats stage's paired bootstrap of the
 /// difference a - b over the task's common set (`comparisons`; zcb/results/task_stats.hpp).
 struct PairedComparison {
@@ -83,6 +93,9 @@ struct ProxyStats {
   /// Statistic key ("spearman", ...) -> value; an empty optional is a `null` statistic.
   std::map<std::string, std::optional<Estimate>> stats;
   std::vector<PublishedComparison> published;  ///< in the stats file's order
+  /// Statistic key (as in `stats`, "spearman_all" included) -> its spread across seeds; empty
+  /// for a run of one seed.
+  std::map<std::string, SeedSpread> seed_spread;
 };
 
 /// Bootstrap settings of a task's confidence intervals.
