@@ -280,6 +280,19 @@ double top10_precision(const std::vector<double>& x, const std::vector<double>& 
   return top_k_precision(x, y, 0.1);
 }
 
+double top10_regret(const std::vector<double>& x, const std::vector<double>& y) {
+  return top_k_regret(x, y, 0.1);
+}
+
+// k = max(1, round(fraction * n)), checking the fraction; shared by the top-k statistics.
+std::size_t top_k_count(std::size_t n, double fraction, const char* statistic) {
+  if (!(fraction > 0.0 && fraction <= 1.0)) {
+    throw Error(std::string(statistic) + ": fraction must lie in (0, 1], got " +
+                std::to_string(fraction));
+  }
+  return static_cast<std::size_t>(std::max(1.0, std::round(fraction * static_cast<double>(n))));
+}
+
 }  // namespace
 
 std::vector<double> average_ranks(const std::vector<double>& values) {
@@ -359,16 +372,53 @@ double kendall_tau_b_naive(const std::vector<double>& x, const std::vector<doubl
 double top_k_precision(const std::vector<double>& scores, const std::vector<double>& truth,
                        double fraction) {
   check_pair(scores, truth, "top_k_precision");
-  if (!(fraction > 0.0 && fraction <= 1.0)) {
-    throw Error("top_k_precision: fraction must lie in (0, 1], got " + std::to_string(fraction));
-  }
-  const double n = static_cast<double>(scores.size());
-  const auto k = static_cast<std::size_t>(std::max(1.0, std::round(fraction * n)));
+  const std::size_t k = top_k_count(scores.size(), fraction, "top_k_precision");
   const auto by_score = top_k_weights(scores, k);
   const auto by_truth = top_k_weights(truth, k);
   double overlap = 0.0;
   for (std::size_t i = 0; i < scores.size(); ++i) overlap += by_score[i] * by_truth[i];
   return overlap / static_cast<double>(k);
+}
+
+double top_k_regret(const std::vector<double>& scores, const std::vector<double>& truth,
+                    double fraction) {
+  check_pair(scores, truth, "top_k_regret");
+  const std::size_t k = top_k_count(scores.size(), fraction, "top_k_regret");
+  std::vector<double> sorted = scores;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k - 1),
+                   sorted.end(), std::greater<double>());
+  const double boundary = sorted[k - 1];
+  // The best truth strictly above the boundary score, and the truths tied at it.
+  double best_above = -std::numeric_limits<double>::infinity();
+  std::vector<double> tied;
+  std::size_t above = 0;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (scores[i] > boundary) {
+      ++above;
+      best_above = std::max(best_above, truth[i]);
+    } else if (scores[i] == boundary) {
+      tied.push_back(truth[i]);
+    }
+  }
+  // r of the m tied architectures join the top k, each r-subset equally likely. With the tied
+  // truths in descending order, the i-th (1-based) is the best of the subset with probability
+  // C(m - i, r - 1) / C(m, r): p_1 = r / m, p_{i+1} = p_i (m - i - r + 1) / (m - i).
+  std::sort(tied.begin(), tied.end(), std::greater<double>());
+  const std::size_t m = tied.size();
+  const std::size_t r = k - above;
+  // Summed as probability-weighted gaps, each >= 0, so that rounding never gives a regret
+  // below 0 (or above 0 when the best is certain to be in).
+  const double best = *std::max_element(truth.begin(), truth.end());
+  double regret = 0.0;
+  double probability = static_cast<double>(r) / static_cast<double>(m);
+  for (std::size_t i = 1; i <= m && probability > 0.0; ++i) {
+    regret += probability * (best - std::max(best_above, tied[i - 1]));
+    if (i < m) {
+      probability *=
+          static_cast<double>(m - i + 1 > r ? m - i - r + 1 : 0) / static_cast<double>(m - i);
+    }
+  }
+  return regret;
 }
 
 void check_bootstrap_settings(const BootstrapSettings& settings) {
@@ -516,6 +566,10 @@ const std::vector<NamedStatistic>& statistic_registry() {
       {"top10_precision",
        "share of the top 10% by truth found in the top 10% by score (ties: expected value)",
        &top10_precision, true},
+      {"top10_regret",
+       "best ground truth overall minus the best among the top 10% by score (expected over "
+       "random tie-breaks), in ground-truth units; lower is better",
+       &top10_regret, false, true},
   };
   return registry;
 }

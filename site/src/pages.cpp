@@ -339,16 +339,18 @@ OrientedDifference oriented_difference(const PairIndex& pairs, const std::string
   return result;
 }
 
-/// "better", "worse" (the interval of row - column excludes 0), "tied" or "unknown".
-std::string difference_verdict(const Estimate& difference) {
+/// "better", "worse" (the interval of row - column excludes 0; for a statistic where lower is
+/// better, a difference below 0 is better), "tied" or "unknown".
+std::string difference_verdict(const Estimate& difference, bool lower_is_better) {
   if (!difference.lo || !difference.hi) return "unknown";
-  if (*difference.lo > 0.0) return "better";
-  if (*difference.hi < 0.0) return "worse";
+  if (*difference.lo > 0.0) return lower_is_better ? "worse" : "better";
+  if (*difference.hi < 0.0) return lower_is_better ? "better" : "worse";
   return "tied";
 }
 
 /// One cell of the pairwise matrix: row - column.
-data pairwise_cell(const PairIndex& pairs, const std::string& row, const std::string& column) {
+data pairwise_cell(const PairIndex& pairs, const std::string& row, const std::string& column,
+                   bool lower_is_better) {
   static const std::map<std::string, std::pair<std::string, std::string>> kMarks = {
       {"better", {"\u25B2", "better"}},
       {"worse", {"\u25BC", "worse"}},
@@ -359,7 +361,9 @@ data pairwise_cell(const PairIndex& pairs, const std::string& row, const std::st
   const OrientedDifference oriented =
       self ? OrientedDifference{} : oriented_difference(pairs, row, column);
   const std::string verdict =
-      self ? "self" : (oriented.found ? difference_verdict(oriented.difference) : "unknown");
+      self
+          ? "self"
+          : (oriented.found ? difference_verdict(oriented.difference, lower_is_better) : "unknown");
   const auto& [mark, words] = kMarks.at(verdict);
   const std::optional<double> estimate = oriented.difference.estimate;
   std::string text = format_fixed(estimate, 2);
@@ -406,7 +410,8 @@ data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*
   for (const ProxyStats* proxy : order) {
     if (compared.count(proxy->name) > 0) shown.push_back(proxy);
   }
-  section.set("label", statistic_info(key).label);
+  const StatisticInfo info = statistic_info(key);
+  section.set("label", info.label);
   section.set("n", std::to_string(shown.size()));
   list columns;
   list rows;
@@ -414,7 +419,8 @@ data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*
     columns.push_back(data("name", row_proxy->name));
     list cells;
     for (const ProxyStats* column_proxy : shown) {
-      cells.push_back(pairwise_cell(pairs, row_proxy->name, column_proxy->name));
+      cells.push_back(
+          pairwise_cell(pairs, row_proxy->name, column_proxy->name, info.lower_is_better));
     }
     data row;
     row.set("name", row_proxy->name);
@@ -424,16 +430,20 @@ data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*
   section.set("columns", columns);
   section.set("rows", rows);
 
-  // The best by the statistic (the first shown row with an estimate) and the proxies it does
-  // not beat at the confidence level.
-  const auto best = std::find_if(shown.begin(), shown.end(), [&](const ProxyStats* proxy) {
-    return estimate_of(proxy, key).has_value();
-  });
+  // The best by the statistic and the proxies it does not beat at the confidence level.
+  auto best = shown.end();
+  for (auto it = shown.begin(); it != shown.end(); ++it) {
+    const auto value = estimate_of(*it, key);
+    if (!value) continue;
+    const auto incumbent = best == shown.end() ? std::nullopt : estimate_of(*best, key);
+    if (!incumbent || (info.lower_is_better ? *value < *incumbent : *value > *incumbent)) best = it;
+  }
   std::vector<std::string> tied_names;
   if (best != shown.end()) {
     for (const ProxyStats* proxy : shown) {
       const OrientedDifference oriented = oriented_difference(pairs, (*best)->name, proxy->name);
-      if (proxy != *best && oriented.found && difference_verdict(oriented.difference) == "tied") {
+      if (proxy != *best && oriented.found &&
+          difference_verdict(oriented.difference, info.lower_is_better) == "tied") {
         tied_names.push_back(proxy->name);
       }
     }
@@ -596,6 +606,7 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
     column.set("label", info.label);
     column.set("description", info.description);
     column.set("sorted", key == kRankStatistic);
+    column.set("sort_first", info.lower_is_better ? "ascending" : "descending");
     columns.push_back(column);
     legend.push_back(column);
   }

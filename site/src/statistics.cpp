@@ -18,6 +18,11 @@ const std::vector<StatisticInfo>& known_statistics() {
        "Fraction of the top 10% of architectures by proxy score that are in the top 10% by "
        "ground truth",
        0.0, 1.0},
+      {"top10_regret", "Regret@10%",
+       "Best ground truth of all minus the best among the top 10% by proxy score, in "
+       "ground-truth units (accuracy points); 0 when the best architecture is in the proxy's top "
+       "10%, lower is better",
+       std::nullopt, std::nullopt, true},
       {"spearman_all", "Spearman \u03c1, all",
        "Spearman over every architecture the proxy scored, a non-finite score ranked last, as "
        "papers report it; the other columns use only the architectures every proxy scored",

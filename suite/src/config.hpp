@@ -50,7 +50,8 @@ struct RunConfig {
   std::vector<int> seeds{0};  ///< repetitions; seed k uses base seed base_seed + k
   int batch_size = 64;        ///< images per batch unless a proxy asks otherwise
   std::vector<SpaceRun> runs;
-  std::vector<std::string> statistics{"spearman", "kendall_tau_b", "pearson", "top10_precision"};
+  std::vector<std::string> statistics{"spearman", "kendall_tau_b", "pearson", "top10_precision",
+                                       "top10_regret"};
   BootstrapConfig bootstrap;
   int workers = 2;  ///< worker processes (0 = score in this process)
   int threads_per_worker = 1;

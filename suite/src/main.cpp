@@ -27,6 +27,8 @@
 #include "zcb/results/composite.hpp"
 #include "zcb/results/merge.hpp"
 #include "zcb/search_space.hpp"
+#include "zcb/site/stats_files.hpp"
+#include "zcb/site/verify.hpp"
 
 namespace {
 
@@ -304,6 +306,13 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   stats->add_option("--published", published_files, published_help)->check(CLI::ExistingFile);
   app.add_subcommand("render", "render the static site from the stats");
+  std::string paper_filter;
+  bool strict = false;
+  auto* verify = app.add_subcommand(
+      "verify", "list the published values beside this run's statistics (reads the stats)");
+  verify->add_option("--paper", paper_filter, "only papers whose citation contains this text");
+  verify->add_flag("--strict", strict,
+                   "exit 1 unless some value matched and every one lies within our interval");
   std::string list_what;
   auto* list = app.add_subcommand("list", "list proxies, spaces, tasks or benchmarks");
   list->add_option("what", list_what, "proxies | spaces | tasks | benchmarks")->required();
@@ -398,6 +407,14 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (merge->parsed()) return print_merge(paths.results_root);
+    if (verify->parsed()) {
+      const zcb::site::Verification verification = zcb::site::verification_report(
+          zcb::site::load_stats(paths.results_root / "stats"), paper_filter);
+      std::cout << verification.report;
+      const zcb::site::VerdictCounts& counts = verification.all;
+      const bool reproduced = counts.total() > 0 && counts.within == counts.total();
+      return !strict || reproduced ? 0 : 1;
+    }
 
     const zcb::RunConfig config = zcb::read_run_config(config_path);
     // Read before any stage runs, so a bad file stops the run before hours of scoring; only

@@ -70,6 +70,10 @@ sed 's/kendall_tau_b/spearman_abs/' "$work/claims.json" >"$work/bad-claims.json"
 check "a malformed --published file stops before any stage" fails_with "statistic 'spearman_abs'" \
   "$zcb" --results "$work/smoke" run --config "$configs/smoke.json" --published "$work/bad-claims.json"
 
+check "verify lists the published values beside ours" bash -c \
+  "'$zcb' --results '$work/smoke' verify | grep -Eq '^[0-9]+ published values: [0-9]+ within our 95% interval'"
+check "verify --strict fails when no value matches" bash -c \
+  "out=\$('$zcb' --results '$work/smoke' verify --strict --paper 'Nobody et al.'); [ \$? -eq 1 ] && echo \"\$out\" | grep -q 'No published value matches'"
 # The table's params against built networks (a fixed sample; `check-complexity` checks all).
 check "built params match the table on a sample" bash -c \
   "'$zcb' check-complexity --space nb201 --sample 300 | tee '$work/complexity.txt' | grep -q '0 other mismatches'"

@@ -304,6 +304,42 @@ TEST(SiteRenderOutput, UnknownStatisticsGetAColumn) {
             std::string::npos);
 }
 
+TEST(SiteRenderOutput, ARegretIsBetterLow) {
+  // nb101: regret for synflow (2.5), naswot (0.5) and zico (1.0), compared on it alone.
+  TempDir dir;
+  const fs::path stats = testing::copy_fixture(dir.path() / "stats");
+  testing::edit_json(stats / "nb101" / "cifar10.json", [](auto& json) {
+    const double regrets[] = {2.5, 0.5, 1.0};
+    for (int p = 0; p < 3; ++p) {
+      json["proxies"][p]["stats"]["top10_regret"] = {
+          {"estimate", regrets[p]}, {"lo", regrets[p] - 0.3}, {"hi", regrets[p] + 0.3}};
+    }
+    const auto pair = [](const char* a, const char* b, double estimate, double lo, double hi) {
+      return nlohmann::ordered_json{
+          {"a", a},
+          {"b", b},
+          {"difference", {{"estimate", estimate}, {"lo", lo}, {"hi", hi}}},
+          {"share_a_better", 0.5}};
+    };
+    json["comparisons"] = {
+        {"top10_regret",
+         {pair("synflow", "naswot", 2.0, 1.5, 2.5), pair("synflow", "zico", 1.5, 1.0, 2.0),
+          pair("naswot", "zico", -0.5, -1.1, 0.1)}}};
+  });
+  render_site(stats, dir.path() / "site");
+  const std::string html = read_text(dir.path() / "site" / "nb101-cifar10.html");
+  EXPECT_NE(html.find("data-sort-first=\"ascending\" title=\"Best ground truth of all minus"),
+            std::string::npos);
+  EXPECT_NE(html.find(">Regret@10%</th>"), std::string::npos);
+  // The lowest regret is the best; a positive difference row - column is worse.
+  EXPECT_NE(
+      html.find("Not distinguishable from the best, <span class=\"proxy-name\">naswot</span>, "
+                "at this confidence: <span class=\"proxy-name\">zico</span>."),
+      std::string::npos);
+  EXPECT_NE(html.find("title=\"synflow " + kMinus + " naswot: worse;"), std::string::npos);
+  EXPECT_NE(html.find("title=\"naswot " + kMinus + " synflow: better;"), std::string::npos);
+}
+
 TEST(SiteRenderOutput, TaskWithoutStatisticsSaysWhy) {
   TempDir dir;
   const fs::path stats = testing::copy_fixture(dir.path() / "stats");

@@ -53,6 +53,15 @@ double kendall_tau_b_naive(const std::vector<double>& x, const std::vector<doubl
 double top_k_precision(const std::vector<double>& scores, const std::vector<double>& truth,
                        double fraction);
 
+/// Best-of-top-k regret: how far the best architecture among the top k by @p scores falls short
+/// of the best of all, in the units of @p truth: max(truth) - max(truth over the top k by
+/// score), with k as in top_k_precision(). 0 when the best architecture is among the top k; lower
+/// is better. Scores tied at the k-th value join the top k at random: the result is the expected
+/// regret over those tie-breaks, so it does not depend on input order. Throws unless
+/// 0 < fraction <= 1.
+double top_k_regret(const std::vector<double>& scores, const std::vector<double>& truth,
+                    double fraction);
+
 /// A statistic of paired samples (x, y), as bootstrap() resamples it.
 using PairStatistic =
     std::function<double(const std::vector<double>& x, const std::vector<double>& y)>;
@@ -146,9 +155,13 @@ struct NamedStatistic {
   /// True if the value depends only on the order of x and of y (ties included): computing it
   /// on dense_ranks(x), dense_ranks(y) gives bit-identical results, faster.
   bool rank_based = false;
+  /// True for a loss such as a regret: a lower value is better. Correlations and precisions are
+  /// higher-is-better.
+  bool lower_is_better = false;
 };
 
-/// Every named statistic: spearman, kendall_tau_b, pearson, top10_precision (fraction 0.1).
+/// Every named statistic: spearman, kendall_tau_b, pearson, top10_precision and top10_regret
+/// (fraction 0.1).
 /// An explicit list, no static self-registration (the linker would drop it).
 const std::vector<NamedStatistic>& statistic_registry();
 

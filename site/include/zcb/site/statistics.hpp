@@ -22,6 +22,7 @@ struct StatisticInfo {
   /// Axis of the interval bar; empty for unknown statistics (the site then uses the data range).
   std::optional<double> axis_min;
   std::optional<double> axis_max;
+  bool lower_is_better = false;  ///< a loss (regret): sorts ascending first
 };
 
 /// The statistics the site knows, in display order.
