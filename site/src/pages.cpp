@@ -7,6 +7,7 @@
 
 #include "templates.hpp"
 #include "zcb/site/format.hpp"
+#include "zcb/site/history.hpp"
 #include "zcb/site/leaderboard.hpp"
 #include "zcb/site/statistics.hpp"
 #include "zcb/status.hpp"
@@ -174,9 +175,11 @@ data page_data(const RunStats& run, const std::string& title, const std::string&
   page.set("run_name", or_missing(run.name));
   list nav;
   for (const auto& [href, label] :
-       std::array<std::pair<const char*, const char*>, 3>{{{"index.html", "Leaderboard"},
+       std::array<std::pair<const char*, const char*>, 4>{{{"index.html", "Leaderboard"},
                                                            {"published.html", "Published values"},
+                                                           {"history.html", "History"},
                                                            {"provenance.html", "Provenance"}}}) {
+    if (std::string_view(href) == "history.html" && !run.has_history) continue;
     data item;
     item.set("href", href);
     item.set("label", label);
@@ -759,6 +762,129 @@ std::string render_published_page(const RunStats& run) {
     page.set(std::string("n_") + verdict, std::to_string(verdicts[verdict]));
   }
   return render_template("published", page);
+}
+
+std::string render_history_page(const RunStats& run, const std::vector<HistoryEntry>& history) {
+  data page = page_data(run, "History", "history.html");
+  constexpr std::size_t kShown = 10;  // the newest entries shown per task
+  const std::size_t first = history.size() > kShown ? history.size() - kShown : 0;
+  page.set("n_entries", std::to_string(history.size()));
+  page.set("n_shown", std::to_string(history.size() - first));
+  page.set("has_entries", !history.empty());
+  page.set("newest", history.empty() ? std::string() : history.back().id);
+  page.set("oldest", history.empty() ? std::string() : history.front().id);
+  page.set("has_previous", history.size() >= 2);
+  page.set("previous", history.size() >= 2 ? history[history.size() - 2].id : std::string());
+
+  list changes;
+  std::size_t unannounced = 0;
+  if (history.size() >= 2) {
+    for (const HistoryChange& change :
+         history_changes(history[history.size() - 2], history.back())) {
+      data item;
+      item.set("task", change.task);
+      item.set("proxy", change.proxy);
+      item.set("statistic", statistic_info(change.statistic).label);
+      const auto text = [](const std::optional<Estimate>& value) {
+        return value
+                   ? format_statistic(value->estimate) + " " + format_interval(value->lo, value->hi)
+                   : std::string(kMissing);
+      };
+      item.set("before", text(change.before));
+      item.set("after", text(change.after));
+      const auto version = [](const std::optional<std::int64_t>& v) {
+        return v ? "v" + std::to_string(*v) : std::string(kMissing);
+      };
+      item.set("versions", change.unannounced ? version(change.version_after)
+                                              : version(change.version_before) + " \u2192 " +
+                                                    version(change.version_after));
+      item.set("unannounced", change.unannounced);
+      item.set("outside", change.outside_interval);
+      unannounced += change.unannounced ? 1 : 0;
+      changes.push_back(item);
+    }
+  }
+  page.set("changes", changes);
+  page.set("n_changes", std::to_string(changes.size()));
+  page.set("has_changes", !changes.empty());
+  page.set("n_unannounced", std::to_string(unannounced));
+  page.set("has_unannounced", unannounced > 0);
+
+  list columns;
+  for (std::size_t e = first; e < history.size(); ++e) {
+    data column;
+    column.set("id", history[e].id);
+    column.set("date", history[e].created.substr(0, 10));
+    column.set("sha", history[e].git_sha.substr(0, 8));
+    columns.push_back(column);
+  }
+  page.set("columns", columns);
+
+  list tasks;
+  const std::string key(kRankStatistic);
+  for (const TaskStats& task : run.tasks) {
+    const std::string name = task.space + "/" + task.task;
+    data section;
+    section.set("name", name);
+    section.set("page", task_stem(task) + ".html");
+    list rows;
+    for (const ProxyStats& proxy : task.proxies) {
+      data row;
+      row.set("proxy", proxy.name);
+      list cells;
+      const HistoryPoint* previous = nullptr;
+      for (std::size_t e = first; e < history.size(); ++e) {
+        const HistoryPoint* point = nullptr;
+        if (const auto it = history[e].tasks.find(name); it != history[e].tasks.end()) {
+          for (const auto& [proxy_name, value] : it->second) {
+            if (proxy_name == proxy.name) point = &value;
+          }
+        }
+        data cell;
+        std::string state = "absent";
+        std::string text(kMissing);
+        std::string title = "not in this run";
+        if (point != nullptr) {
+          const auto stat = point->stats.find(key);
+          const std::optional<Estimate> value =
+              stat != point->stats.end() ? stat->second : std::optional<Estimate>();
+          text = format_statistic(value ? value->estimate : std::nullopt);
+          title = "v" + (point->version ? std::to_string(*point->version) : std::string("?")) +
+                  (value ? " " + format_interval(value->lo, value->hi) : std::string());
+          state = "same";
+          if (previous != nullptr) {
+            const auto old = previous->stats.find(key);
+            const std::optional<Estimate> before =
+                old != previous->stats.end() ? old->second : std::optional<Estimate>();
+            const bool changed = before.has_value() != value.has_value() ||
+                                 (before && (before->estimate != value->estimate ||
+                                             before->lo != value->lo || before->hi != value->hi));
+            if (previous->version != point->version) {
+              state = "versioned";
+              title += "; new version";
+            } else if (changed) {
+              state = "unannounced";
+              title += "; changed with the same version";
+            }
+          } else {
+            state = "first";
+          }
+          previous = point;
+        }
+        cell.set("state", state);
+        cell.set("text", text);
+        cell.set("title", title);
+        cells.push_back(cell);
+      }
+      row.set("cells", cells);
+      rows.push_back(row);
+    }
+    section.set("rows", rows);
+    tasks.push_back(section);
+  }
+  page.set("tasks", tasks);
+  page.set("statistic", statistic_info(key).label);
+  return render_template("history", page);
 }
 
 std::string render_provenance_page(const RunStats& run) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "zcb/site/history.hpp"
 #include "zcb/site/stats_files.hpp"
 
 namespace zcb::site::detail {
@@ -18,6 +20,10 @@ std::string render_task_page(const RunStats& run, std::size_t task_index);
 
 /// published.html: every published value of the run's proxies and tasks beside ours.
 std::string render_published_page(const RunStats& run);
+
+/// history.html: @p history (oldest first) for the run's tasks and proxies, and what changed
+/// between its two newest entries.
+std::string render_history_page(const RunStats& run, const std::vector<HistoryEntry>& history);
 
 /// provenance.html: the whole run provenance and config.
 std::string render_provenance_page(const RunStats& run);

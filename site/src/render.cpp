@@ -10,6 +10,7 @@
 #include "resources.hpp"
 #include "zcb/error.hpp"
 #include "zcb/site/csv.hpp"
+#include "zcb/site/history.hpp"
 #include "zcb/site/stats_files.hpp"
 
 namespace zcb::site {
@@ -44,7 +45,8 @@ std::string read_file(const fs::path& path) {
 }
 
 /// Every file of the site, by path relative to the site root, rendered in memory.
-std::map<std::string, std::string> build_site(const RunStats& run) {
+std::map<std::string, std::string> build_site(const RunStats& run,
+                                              const std::vector<HistoryEntry>& history) {
   std::map<std::string, std::string> files;
   std::map<std::string, const TaskStats*> stems;
   for (const auto& task : run.tasks) {
@@ -59,6 +61,9 @@ std::map<std::string, std::string> build_site(const RunStats& run) {
 
   files["index.html"] = detail::render_index_page(run);
   files["provenance.html"] = detail::render_provenance_page(run);
+  if (run.has_history) {
+    files["history.html"] = detail::render_history_page(run, history);
+  }
   files["published.html"] = detail::render_published_page(run);
   files["published.csv"] = published_csv(run);
   files["run.json"] = read_file(run.dir / "run.json");
@@ -152,10 +157,13 @@ void check(const std::error_code& error, const std::string& what) {
 
 }  // namespace
 
-void render_site(const fs::path& stats_dir, const fs::path& out_dir) {
+void render_site(const fs::path& stats_dir, const fs::path& out_dir, const fs::path& history_dir) {
   // Read, check and render everything before touching the output.
-  const RunStats run = load_stats(stats_dir);
-  const std::map<std::string, std::string> files = build_site(run);
+  RunStats run = load_stats(stats_dir);
+  const std::vector<HistoryEntry> history =
+      history_dir.empty() ? std::vector<HistoryEntry>() : load_history(history_dir);
+  run.has_history = !history.empty();
+  const std::map<std::string, std::string> files = build_site(run, history);
 
   fs::path target = fs::absolute(out_dir).lexically_normal();
   if (!target.has_filename()) {

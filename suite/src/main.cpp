@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -27,6 +28,7 @@
 #include "zcb/results/composite.hpp"
 #include "zcb/results/merge.hpp"
 #include "zcb/search_space.hpp"
+#include "zcb/site/history.hpp"
 #include "zcb/site/stats_files.hpp"
 #include "zcb/site/verify.hpp"
 
@@ -231,6 +233,16 @@ bool print_complexity_check(const std::string& space_name, const zcb::StagePaths
   return report.params_all_explained() && report.flops_matches == report.flops_checked;
 }
 
+/// The current time, UTC, ISO 8601 to the second: "2026-12-07T07:45:00Z".
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,6 +258,10 @@ int main(int argc, char** argv) {
   app.add_option("--results", results_root, "scores, stats and site (env ZCB_RESULTS)");
   app.add_option("--mirror", paths.mirror, "local folder or base URL tried first (env ZCB_MIRROR)");
   app.add_flag("--offline", paths.offline, "never download: use the data root and the mirror only");
+  std::string history_dir;
+  app.add_option("--history", history_dir,
+                 "archived runs for the history page and `zcbench history` (default: "
+                 "<results>/history)");
 
   std::string config_path;
   bool force = false;
@@ -306,6 +322,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   stats->add_option("--published", published_files, published_help)->check(CLI::ExistingFile);
   app.add_subcommand("render", "render the static site from the stats");
+  bool history_strict = false;
+  auto* history = app.add_subcommand(
+      "history", "archive this run's statistics and say what changed since the previous entry");
+  history->add_flag("--strict", history_strict,
+                    "exit 1 when a proxy's statistics changed while its version did not");
   std::string paper_filter;
   bool strict = false;
   auto* verify = app.add_subcommand(
@@ -336,6 +357,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   paths.data_root = data_root;
   paths.results_root = results_root;
+  paths.history = history_dir;
 
   try {
     if (worker->parsed()) return zcb::worker_main(std::cin, std::cout, threads);
@@ -407,6 +429,22 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (merge->parsed()) return print_merge(paths.results_root);
+    if (history->parsed()) {
+      const zcb::site::RunStats stats = zcb::site::load_stats(paths.results_root / "stats");
+      const fs::path entry =
+          zcb::site::add_to_history(stats, paths.history_dir(), utc_now_iso8601());
+      std::cerr << "[history] " << entry.string() << '\n';
+      const auto entries = zcb::site::load_history(paths.history_dir());
+      std::cout << zcb::site::history_report(entries);
+      bool unannounced = false;
+      if (entries.size() >= 2) {
+        for (const auto& change :
+             zcb::site::history_changes(entries[entries.size() - 2], entries.back())) {
+          unannounced = unannounced || change.unannounced;
+        }
+      }
+      return history_strict && unannounced ? 1 : 0;
+    }
     if (verify->parsed()) {
       const zcb::site::Verification verification = zcb::site::verification_report(
           zcb::site::load_stats(paths.results_root / "stats"), paper_filter);

@@ -319,7 +319,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
 
 fs::path render_stage(const StagePaths& paths) {
   const fs::path out = paths.results_root / "site";
-  site::render_site(paths.results_root / "stats", out);
+  site::render_site(paths.results_root / "stats", out, paths.history_dir());
   std::cerr << "[render] " << (out / "index.html").string() << '\n';
   return out;
 }

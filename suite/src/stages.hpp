@@ -19,6 +19,11 @@ struct StagePaths {
   std::filesystem::path results_root;  ///< raw/ (scores), stats/, site/
   std::string mirror;                  ///< local folder or base URL tried before the network
   bool offline = false;                ///< never download
+  /// Archived runs (zcb/site/history.hpp); empty: results_root/history.
+  std::filesystem::path history;
+  std::filesystem::path history_dir() const {
+    return history.empty() ? results_root / "history" : history;
+  }
 };
 
 /// Benchmarks a config needs (the spaces' tables), in first-use order.

@@ -74,6 +74,27 @@ check "verify lists the published values beside ours" bash -c \
   "'$zcb' --results '$work/smoke' verify | grep -Eq '^[0-9]+ published values: [0-9]+ within our 95% interval'"
 check "verify --strict fails when no value matches" bash -c \
   "out=\$('$zcb' --results '$work/smoke' verify --strict --paper 'Nobody et al.'); [ \$? -eq 1 ] && echo \"\$out\" | grep -q 'No published value matches'"
+# Nightly history: archive the smoke run twice (nothing changed), then an entry whose synflow
+# differs at the same version: history --strict fails and the site's history page says so.
+check "history archives a run" "$zcb" --results "$work/smoke" --history "$work/history" history
+sleep 1  # entries are named by the second
+check "history --strict passes when nothing changed" bash -c \
+  "'$zcb' --results '$work/smoke' --history '$work/history' history --strict | grep -q '0 statistics changed'"
+newest=$(ls "$work/history"/*.json | sort | tail -n 1)
+sed -e 's/"created": "\(....\)-/"created": "2999-/' -e '0,/"estimate": [-0-9.e]*/s//"estimate": 0.123/' \
+  "$newest" >"$work/history/2999-01-01T00-00-00Z-edited.json"
+check "history --strict fails on a change at the same version" bash -c \
+  "! '$zcb' --results '$work/smoke' --history '$work/history' history --strict && '$zcb' --results '$work/smoke' --history '$work/history' render && grep -q 'with the proxy' '$work/smoke/site/history.html'"
+# ci/nightly.sh twice: the second night rescores everything and, the scores being deterministic,
+# finds nothing changed.
+for night in 1 2; do
+  check "ci/nightly.sh, night $night" env ZCB_SKIP_PREPARE=1 \
+    ZCB_BUILD_DIR="$(dirname "$(dirname "$zcb")")" ZCB_RESULTS="$work/nightly" \
+    bash "$src/ci/nightly.sh" "$configs/tiny.json" "$work/nightly-history"
+  sleep 1
+done
+check "the second night found nothing changed" bash -c \
+  "grep -q 'Nothing changed between' '$work/nightly/site/history.html'"
 # The table's params against built networks (a fixed sample; `check-complexity` checks all).
 check "built params match the table on a sample" bash -c \
   "'$zcb' check-complexity --space nb201 --sample 300 | tee '$work/complexity.txt' | grep -q '0 other mismatches'"

@@ -15,6 +15,8 @@ namespace zcb::site {
 ///   coverage, statuses, errors and cost; `<space>-<task>.csv` and `<space>-<task>.json`
 ///   (a copy of the task file) as downloads;
 /// - `provenance.html` and `run.json`: the whole run provenance and config;
+/// - `history.html`, when @p history_dir holds archived runs (history.hpp): each proxy's
+///   Spearman over them and what changed between the two newest;
 /// - `assets/`: the stylesheet and script. Nothing is loaded from the network.
 ///
 /// Everything is read and checked first, then written into a temporary sibling directory that
@@ -24,6 +26,7 @@ namespace zcb::site {
 ///
 /// @throws zcb::Error on invalid input (naming the file), on a space or task name that is not a
 ///         safe file name, or when @p out_dir cannot be written.
-void render_site(const std::filesystem::path& stats_dir, const std::filesystem::path& out_dir);
+void render_site(const std::filesystem::path& stats_dir, const std::filesystem::path& out_dir,
+                 const std::filesystem::path& history_dir = {});
 
 }  // namespace zcb::site

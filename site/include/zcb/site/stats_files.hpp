@@ -138,6 +138,8 @@ struct RunStats {
   nlohmann::ordered_json config;      ///< the run config (object, or null if missing)
   nlohmann::ordered_json provenance;  ///< run provenance (object, or null if missing)
   std::vector<TaskStats> tasks;       ///< in run.json order
+  /// Whether the site has a history page (render_site sets it when given archived runs).
+  bool has_history = false;
 };
 
 /// Reads one task file. Throws zcb::Error naming @p file on any problem described above.
