@@ -3,16 +3,16 @@
 # data-ready="ok" on <body> and no data-errors (see site/assets/site.js). Also runs
 # sort_check.html (clicks the sort buttons and checks the row order) and takes screenshots.
 #
-# usage: chromium_test.sh <zcb_site_render> <stats_dir> <work_dir> <sort_check.html>
+# usage: chromium_test.sh <zcb_site_render> <stats_dir> <work_dir> <sort_check.html> [history_dir]
 # Exit status: 0 pass, 1 fail, 77 skipped (no Chromium; ctest SKIP_RETURN_CODE).
 # CHROMIUM=/path/to/chrome overrides the browser.
 set -euo pipefail
 
-if [ $# -ne 4 ]; then
-  echo "usage: $0 <zcb_site_render> <stats_dir> <work_dir> <sort_check.html>" >&2
+if [ $# -ne 4 ] && [ $# -ne 5 ]; then
+  echo "usage: $0 <zcb_site_render> <stats_dir> <work_dir> <sort_check.html> [history_dir]" >&2
   exit 2
 fi
-render=$1 stats_dir=$2 work_dir=$3 sort_check=$4
+render=$1 stats_dir=$2 work_dir=$3 sort_check=$4 history_dir=${5:-}
 
 browser=${CHROMIUM:-}
 if [ -z "$browser" ]; then
@@ -31,7 +31,7 @@ fi
 rm -rf "$work_dir"
 mkdir -p "$work_dir"
 site="$work_dir/site"
-"$render" "$stats_dir" "$site"
+"$render" "$stats_dir" "$site" ${history_dir:+"$history_dir"}
 cp "$sort_check" "$site/sort_check.html"
 
 profile=$(mktemp -d "${TMPDIR:-/tmp}/zcb-chromium.XXXXXX")
@@ -81,6 +81,10 @@ for path in "$site"/*.html; do
 done
 if [ "$pages" -lt 4 ]; then
   echo "FAIL: expected index, provenance and two task pages, found $pages pages"
+  failures=$((failures + 1))
+fi
+if [ -n "$history_dir" ] && [ ! -f "$site/history.html" ]; then
+  echo "FAIL: a history was given but no history.html was rendered"
   failures=$((failures + 1))
 fi
 

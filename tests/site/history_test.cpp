@@ -89,6 +89,22 @@ TEST(SiteHistory, ChangesSayWhetherTheVersionMoved) {
   EXPECT_NE(report.find("versioned   nb201/cifar10 naswot kendall_tau_b:"), std::string::npos);
 }
 
+TEST(SiteHistory, TheCommittedFixtureShowsBothKindsOfChange) {
+  const std::vector<HistoryEntry> history = load_history(testing::history_fixture_dir());
+  ASSERT_EQ(history.size(), 2U);
+  const std::vector<HistoryChange> changes = history_changes(history[0], history[1]);
+  ASSERT_EQ(changes.size(), 2U);
+  EXPECT_EQ(changes[0].proxy, "synflow");
+  EXPECT_TRUE(changes[0].unannounced);
+  EXPECT_EQ(changes[1].proxy, "naswot");
+  EXPECT_FALSE(changes[1].unannounced);
+  TempDir dir;
+  render_site(testing::fixture_dir(), dir.path() / "site", testing::history_fixture_dir());
+  const std::string html = read_text(dir.path() / "site" / "history.html");
+  EXPECT_EQ(count(html, "class=\"num history-unannounced\""), 1U);
+  EXPECT_EQ(count(html, "class=\"num history-versioned\""), 1U);
+}
+
 TEST(SiteHistory, MalformedEntriesNameTheFile) {
   TempDir dir;
   const fs::path history = dir.path() / "history";

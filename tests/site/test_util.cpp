@@ -13,6 +13,8 @@ namespace fs = std::filesystem;
 
 fs::path fixture_dir() { return ZCB_SITE_FIXTURE_DIR; }
 
+fs::path history_fixture_dir() { return ZCB_SITE_HISTORY_FIXTURE_DIR; }
+
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {

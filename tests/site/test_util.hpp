@@ -13,6 +13,10 @@ namespace zcb::site::testing {
 /// The committed stats fixture (run.json plus nb201/cifar10.json and nb101/cifar10.json).
 std::filesystem::path fixture_dir();
 
+/// The committed history fixture: two archived runs of the stats fixture, the older with a lower
+/// Spearman for synflow (same version) and naswot at version 0.
+std::filesystem::path history_fixture_dir();
+
 using ::zcb::test::TempDir;
 
 std::string read_text(const std::filesystem::path& file);
