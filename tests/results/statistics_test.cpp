@@ -257,23 +257,33 @@ TEST(TopKPrecision, BoundaryTiesShareTheFreeSlots) {
   EXPECT_DOUBLE_EQ(top_k_precision(scores, truth, 0.5), 5.0 / 9.0);
 }
 
+// Calls visit(ranked) for every order of the items: @p values' indices sorted by value,
+// descending, the ties broken by that order (items listed earlier win). Returns the number of
+// orders, each equally likely under random tie-breaking.
+template <typename Visit>
+double for_each_tie_break(const std::vector<double>& values, Visit visit) {
+  std::vector<int> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  double orders = 0;
+  do {
+    std::vector<int> ranked = order;
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [&](int a, int b) { return values[a] > values[b]; });
+    visit(ranked);
+    orders += 1;
+  } while (std::next_permutation(order.begin(), order.end()));
+  return orders;
+}
+
 // The expected overlap under random tie-breaking, by enumerating every order of the items:
 // P(i in top k) for scores and truth separately, multiplied (the tie-breaks are independent).
 double brute_force_top_k(const std::vector<double>& scores, const std::vector<double>& truth,
                          std::size_t k) {
   const auto membership = [&](const std::vector<double>& values) {
-    std::vector<int> order(values.size());
-    std::iota(order.begin(), order.end(), 0);
     std::vector<double> hits(values.size(), 0.0);
-    double orders = 0;
-    do {
-      // Items listed earlier win ties in this order.
-      std::vector<int> ranked = order;
-      std::stable_sort(ranked.begin(), ranked.end(),
-                       [&](int a, int b) { return values[a] > values[b]; });
+    const double orders = for_each_tie_break(values, [&](const std::vector<int>& ranked) {
       for (std::size_t i = 0; i < k; ++i) hits[ranked[i]] += 1;
-      orders += 1;
-    } while (std::next_permutation(order.begin(), order.end()));
+    });
     for (double& h : hits) h /= orders;
     return hits;
   };
@@ -333,19 +343,13 @@ TEST(TopKRegret, BoundaryTiesJoinAtRandom) {
 // The expected regret under random tie-breaking, by enumerating every order of the items.
 double brute_force_regret(const std::vector<double>& scores, const std::vector<double>& truth,
                           std::size_t k) {
-  std::vector<int> order(scores.size());
-  std::iota(order.begin(), order.end(), 0);
-  double sum = 0, orders = 0;
   const double best = *std::max_element(truth.begin(), truth.end());
-  do {
-    std::vector<int> ranked = order;
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [&](int a, int b) { return scores[a] > scores[b]; });
+  double sum = 0;
+  const double orders = for_each_tie_break(scores, [&](const std::vector<int>& ranked) {
     double top = -1e300;
     for (std::size_t i = 0; i < k; ++i) top = std::max(top, truth[ranked[i]]);
     sum += best - top;
-    orders += 1;
-  } while (std::next_permutation(order.begin(), order.end()));
+  });
   return sum / orders;
 }
 

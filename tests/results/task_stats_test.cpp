@@ -169,22 +169,25 @@ TEST(TaskStats, DoesNotDependOnRowOrPlanOrder) {
   EXPECT_EQ(compute_task_stats(input).dump(), expected);
 }
 
-TEST(TaskStats, ProxiesWithEqualScoresGetEqualIntervals) {
-  // One bootstrap seed for all: equal inputs see equal resamples, so equal intervals.
+// sample_input() with a third proxy, "synflow_copy", scoring exactly as synflow.
+TaskStatsInput input_with_a_copy_of_synflow() {
   TaskStatsInput input = sample_input();
   ProxyResult copy = input.proxies[0];
   copy.name = "synflow_copy";
   input.proxies.push_back(copy);
+  return input;
+}
+
+TEST(TaskStats, ProxiesWithEqualScoresGetEqualIntervals) {
+  // One bootstrap seed for all: equal inputs see equal resamples, so equal intervals.
+  const TaskStatsInput input = input_with_a_copy_of_synflow();
   const json stats = compute_task_stats(input);
   EXPECT_EQ(stats["proxies"][2]["stats"], stats["proxies"][0]["stats"]);
   EXPECT_NE(stats["proxies"][1]["stats"]["spearman"], stats["proxies"][0]["stats"]["spearman"]);
 }
 
 TEST(TaskStats, ComparesEveryPairOfProxiesWithThePairedBootstrap) {
-  TaskStatsInput input = sample_input();
-  ProxyResult copy = input.proxies[0];
-  copy.name = "synflow_copy";
-  input.proxies.push_back(copy);
+  TaskStatsInput input = input_with_a_copy_of_synflow();
   const json stats = compute_task_stats(input);
   const json& comparisons = stats["comparisons"];
   ASSERT_EQ(comparisons.size(), input.statistics.size());
