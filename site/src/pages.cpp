@@ -351,6 +351,29 @@ std::string difference_verdict(const Estimate& difference, bool lower_is_better)
   return "tied";
 }
 
+/// The pairs compared under @p key, by (a, b).
+PairIndex index_pairs(const std::vector<PairedComparison>& comparisons) {
+  PairIndex pairs;
+  for (const PairedComparison& pair : comparisons) pairs[{pair.a, pair.b}] = &pair;
+  return pairs;
+}
+
+/// The names of @p proxies that @p best does not beat at the confidence level (the interval of
+/// their paired difference in @p pairs contains 0), in the order given.
+std::vector<std::string> not_distinguishable_from(const std::vector<const ProxyStats*>& proxies,
+                                                  const PairIndex& pairs, const std::string& best,
+                                                  bool lower_is_better) {
+  std::vector<std::string> tied;
+  for (const ProxyStats* proxy : proxies) {
+    if (proxy->name == best) continue;
+    const OrientedDifference oriented = oriented_difference(pairs, best, proxy->name);
+    if (oriented.found && difference_verdict(oriented.difference, lower_is_better) == "tied") {
+      tied.push_back(proxy->name);
+    }
+  }
+  return tied;
+}
+
 /// One cell of the pairwise matrix: row - column.
 data pairwise_cell(const PairIndex& pairs, const std::string& row, const std::string& column,
                    bool lower_is_better) {
@@ -402,10 +425,9 @@ data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*
   section.set("has_pairwise", chosen != task.comparisons.end() && !chosen->second.empty());
   if (chosen == task.comparisons.end()) return section;
   const std::string& key = chosen->first;
-  PairIndex pairs;
+  const PairIndex pairs = index_pairs(chosen->second);
   std::set<std::string> compared;
   for (const PairedComparison& pair : chosen->second) {
-    pairs[{pair.a, pair.b}] = &pair;
     compared.insert(pair.a);
     compared.insert(pair.b);
   }
@@ -441,16 +463,10 @@ data pairwise_section(const TaskStats& task, const std::vector<const ProxyStats*
     const auto incumbent = best == shown.end() ? std::nullopt : estimate_of(*best, key);
     if (!incumbent || (info.lower_is_better ? *value < *incumbent : *value > *incumbent)) best = it;
   }
-  std::vector<std::string> tied_names;
-  if (best != shown.end()) {
-    for (const ProxyStats* proxy : shown) {
-      const OrientedDifference oriented = oriented_difference(pairs, (*best)->name, proxy->name);
-      if (proxy != *best && oriented.found &&
-          difference_verdict(oriented.difference, info.lower_is_better) == "tied") {
-        tied_names.push_back(proxy->name);
-      }
-    }
-  }
+  const std::vector<std::string> tied_names =
+      best == shown.end()
+          ? std::vector<std::string>()
+          : not_distinguishable_from(shown, pairs, (*best)->name, info.lower_is_better);
   list tied;
   for (std::size_t i = 0; i < tied_names.size(); ++i) {
     data item("name", tied_names[i]);
@@ -515,6 +531,19 @@ std::string render_index_page(const RunStats& run) {
     item.set("has_best", best != nullptr);
     item.set("best_proxy", best != nullptr ? best->name : std::string(kMissing));
     item.set("best_estimate", format_statistic(estimate_of(best, kRankStatistic)));
+    // The proxies the paired bootstrap cannot tell from the best.
+    std::string tied;
+    const auto compared = task.comparisons.find(std::string(kRankStatistic));
+    if (best != nullptr && compared != task.comparisons.end()) {
+      std::vector<const ProxyStats*> proxies;
+      for (const ProxyStats& proxy : task.proxies) proxies.push_back(&proxy);
+      for (const std::string& name :
+           not_distinguishable_from(proxies, index_pairs(compared->second), best->name, false)) {
+        tied += (tied.empty() ? "" : ", ") + name;
+      }
+    }
+    item.set("has_tied", !tied.empty());
+    item.set("tied", tied);
     tasks.push_back(item);
   }
   page.set("tasks", tasks);

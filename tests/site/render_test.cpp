@@ -204,6 +204,16 @@ TEST_F(SiteRender, SeveralSeedsShowTheirSpread) {
   EXPECT_EQ(page("nb101-cifar10.html").find("sd over seeds"), std::string::npos);
 }
 
+TEST_F(SiteRender, IndexNamesTheProxiesTheBestCannotBeToldFrom) {
+  const std::string index = page("index.html");
+  // nb201/cifar10: zico leads, naswot's paired interval crosses 0; nb101 has no comparisons.
+  EXPECT_NE(index.find("<span class=\"proxy-name\">zico</span> <span class=\"est\">0.801</span>"
+                       "<span class=\"sub\" title=\"not distinguishable from the best"),
+            std::string::npos);
+  EXPECT_NE(index.find(">\u2248 naswot</span>"), std::string::npos);
+  EXPECT_EQ(count(index, "\u2248 "), 1U);
+}
+
 TEST_F(SiteRender, NegativeCorrelationsUseATypographicMinus) {
   const std::string snip = row_of("nb101-cifar10.html", "snip");
   EXPECT_NE(snip.find(kMinus + "0.160"), std::string::npos);
