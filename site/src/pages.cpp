@@ -486,6 +486,7 @@ std::string task_stem(const TaskStats& task) { return task.space + "-" + task.ta
 
 std::string render_index_page(const RunStats& run) {
   data page = page_data(run, "Leaderboard", "index.html");
+  const std::map<std::string, std::string> pages = proxy_page_names(run);
   const StatisticInfo rank_info = statistic_info(kRankStatistic);
   const auto axis =
       std::make_pair(rank_info.axis_min.value_or(-1.0), rank_info.axis_max.value_or(1.0));
@@ -554,6 +555,7 @@ std::string render_index_page(const RunStats& run) {
     data row;
     row.set("position", std::to_string(position + 1));
     row.set("name", entry.proxy);
+    row.set("proxy_page", pages.at(entry.proxy));
     row.set("mean_rank", format_fixed(entry.mean_rank, 2));
     row.set("mean_rank_sort", format_exact(entry.mean_rank));
     row.set("mean_estimate", format_statistic(entry.mean_estimate));
@@ -603,6 +605,7 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   const TaskStats& task = run.tasks.at(task_index);
   const std::string stem = task_stem(task);
   data page = page_data(run, task_label(task), stem + ".html");
+  const std::map<std::string, std::string> pages = proxy_page_names(run);
   page.set("space", task.space);
   page.set("task", task.task);
   page.set("csv", stem + ".csv");
@@ -664,6 +667,7 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   for (const ProxyStats* proxy : order) {
     data row;
     row.set("name", proxy->name);
+    row.set("proxy_page", pages.at(proxy->name));
     row.set("has_version", proxy->version.has_value());
     row.set("version", proxy->version ? std::to_string(*proxy->version) : "");
     row.set("direction", direction(*proxy));
@@ -727,8 +731,57 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   return render_template("task", page);
 }
 
+/// One row of a published-values table (the published_row partial).
+data published_row(const TaskStats& task, const ProxyStats& proxy,
+                   const PublishedComparison& published, const std::string& proxy_page) {
+  data row;
+  row.set("task_label", task_label(task));
+  row.set("task_page", task_stem(task) + ".html");
+  row.set("proxy", proxy.name);
+  row.set("proxy_page", proxy_page);
+  const std::string label = statistic_info(published.statistic).label;
+  row.set("statistic", published.absolute ? "|" + label + "|" : label);
+  row.set("paper", published.paper);
+  row.set("has_where", !published.where.empty());
+  row.set("where", published.where);
+  row.set("has_sample", !published.sample.empty());
+  row.set("sample", published.sample);
+  row.set("has_ground_truth", !published.ground_truth.empty());
+  row.set("ground_truth", published.ground_truth);
+  row.set("has_notes", !published.notes.empty());
+  row.set("notes", published.notes);
+  row.set("origin", or_missing(published.origin));
+  // As printed in the paper: its own number of digits.
+  row.set("value", published.value ? format_fixed(*published.value,
+                                                  static_cast<int>(published.decimals.value_or(2)))
+                                   : std::string(kMissing));
+  row.set("value_sort", format_exact(published.value));
+  row.set("ours", format_statistic(published.ours.estimate));
+  row.set("ours_sort", format_exact(published.ours.estimate));
+  const bool has_interval = published.ours.lo.has_value() && published.ours.hi.has_value();
+  row.set("has_interval", has_interval);
+  row.set("interval", format_interval(published.ours.lo, published.ours.hi));
+  row.set("over", published.over == "all" ? "all " + format_count(published.n) + " scored"
+                                          : format_count(published.n) + " in common");
+  row.set("difference", published.difference ? (*published.difference > 0 ? "+" : "") +
+                                                   format_statistic(published.difference)
+                                             : std::string(kMissing));
+  row.set("difference_sort", format_exact(published.difference));
+  row.set("has_metric", !published.ground_truth_metric.empty());
+  row.set("metric", published.ground_truth_metric);
+  row.set("metric_note", !published.same_ground_truth ? "the run's; the paper's is not known"
+                         : *published.same_ground_truth
+                             ? "the paper's ground truth"
+                             : "the run's; the paper's is not in the table");
+  row.set("same_metric", published.same_ground_truth.value_or(false));
+  row.set("verdict", published.verdict);
+  row.set("verdict_text", verdict_text(published.verdict));
+  return row;
+}
+
 std::string render_published_page(const RunStats& run) {
   data page = page_data(run, "Published values", "published.html");
+  const std::map<std::string, std::string> pages = proxy_page_names(run);
   page.set(
       "confidence",
       format_confidence(run.tasks.empty() ? std::nullopt : run.tasks.front().bootstrap.confidence));
@@ -738,49 +791,7 @@ std::string render_published_page(const RunStats& run) {
     for (const auto& proxy : task.proxies) {
       for (const auto& published : proxy.published) {
         ++verdicts[published.verdict];
-        data row;
-        row.set("task_label", task_label(task));
-        row.set("task_page", task_stem(task) + ".html");
-        row.set("proxy", proxy.name);
-        const std::string label = statistic_info(published.statistic).label;
-        row.set("statistic", published.absolute ? "|" + label + "|" : label);
-        row.set("paper", published.paper);
-        row.set("has_where", !published.where.empty());
-        row.set("where", published.where);
-        row.set("has_sample", !published.sample.empty());
-        row.set("sample", published.sample);
-        row.set("has_ground_truth", !published.ground_truth.empty());
-        row.set("ground_truth", published.ground_truth);
-        row.set("has_notes", !published.notes.empty());
-        row.set("notes", published.notes);
-        row.set("origin", or_missing(published.origin));
-        // As printed in the paper: its own number of digits.
-        row.set("value", published.value
-                             ? format_fixed(*published.value,
-                                            static_cast<int>(published.decimals.value_or(2)))
-                             : std::string(kMissing));
-        row.set("value_sort", format_exact(published.value));
-        row.set("ours", format_statistic(published.ours.estimate));
-        row.set("ours_sort", format_exact(published.ours.estimate));
-        const bool has_interval = published.ours.lo.has_value() && published.ours.hi.has_value();
-        row.set("has_interval", has_interval);
-        row.set("interval", format_interval(published.ours.lo, published.ours.hi));
-        row.set("over", published.over == "all" ? "all " + format_count(published.n) + " scored"
-                                                : format_count(published.n) + " in common");
-        row.set("difference", published.difference ? (*published.difference > 0 ? "+" : "") +
-                                                         format_statistic(published.difference)
-                                                   : std::string(kMissing));
-        row.set("difference_sort", format_exact(published.difference));
-        row.set("has_metric", !published.ground_truth_metric.empty());
-        row.set("metric", published.ground_truth_metric);
-        row.set("metric_note", !published.same_ground_truth ? "the run's; the paper's is not known"
-                               : *published.same_ground_truth
-                                   ? "the paper's ground truth"
-                                   : "the run's; the paper's is not in the table");
-        row.set("same_metric", published.same_ground_truth.value_or(false));
-        row.set("verdict", published.verdict);
-        row.set("verdict_text", verdict_text(published.verdict));
-        rows.push_back(row);
+        rows.push_back(published_row(task, proxy, published, pages.at(proxy.name)));
       }
     }
   }
@@ -914,6 +925,131 @@ std::string render_history_page(const RunStats& run, const std::vector<HistoryEn
   page.set("tasks", tasks);
   page.set("statistic", statistic_info(key).label);
   return render_template("history", page);
+}
+
+std::map<std::string, std::string> proxy_page_names(const RunStats& run) {
+  std::map<std::string, std::string> pages;
+  std::set<std::string> taken;
+  for (const TaskStats& task : run.tasks) {
+    for (const ProxyStats& proxy : task.proxies) {
+      if (pages.count(proxy.name) != 0) continue;
+      // Letters, digits, '_' and '-' are kept; anything else becomes '_'.
+      std::string stem = "proxy-";
+      for (const char c : proxy.name) {
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '-';
+        stem += safe ? c : '_';
+      }
+      std::string name = stem + ".html";
+      for (int n = 2; taken.count(name) != 0; ++n) name = stem + "-" + std::to_string(n) + ".html";
+      taken.insert(name);
+      pages[proxy.name] = name;
+    }
+  }
+  return pages;
+}
+
+std::string render_proxy_page(const RunStats& run, const std::string& name) {
+  const std::map<std::string, std::string> pages = proxy_page_names(run);
+  data page = page_data(run, name, pages.at(name));
+  page.set("name", name);
+  const auto catalogued = run.proxy_catalogue.find(name);
+  const bool known = catalogued != run.proxy_catalogue.end();
+  const ProxyCatalogueEntry entry = known ? catalogued->second : ProxyCatalogueEntry{};
+  page.set("known", known);
+  page.set("has_version", entry.version.has_value());
+  page.set("version", entry.version ? std::to_string(*entry.version) : "");
+  page.set("paper", or_missing(entry.paper));
+  page.set("reference", or_missing(entry.reference));
+  page.set("summary", or_missing(entry.summary));
+  page.set("inputs", or_missing(entry.inputs));
+  page.set("direction", !entry.higher_is_better   ? std::string(kMissing)
+                        : *entry.higher_is_better ? "higher is better"
+                                                  : "lower is better");
+  page.set("has_variant_of", !entry.variant_of.empty());
+  page.set("variant_of", entry.variant_of);
+  const auto variant_page = pages.find(entry.variant_of);
+  page.set("has_variant_page", variant_page != pages.end());
+  page.set("variant_page", variant_page != pages.end() ? variant_page->second : "");
+  list components;
+  for (const std::string& component : entry.components) {
+    data item("name", component);
+    const auto component_page = pages.find(component);
+    item.set("has_page", component_page != pages.end());
+    item.set("page", component_page != pages.end() ? component_page->second : "");
+    components.push_back(item);
+  }
+  page.set("has_components", !entry.components.empty());
+  page.set("components", components);
+  // Proxies of this run that are variants of this one.
+  list variants;
+  for (const auto& [other, other_entry] : run.proxy_catalogue) {
+    if (other_entry.variant_of != name || pages.count(other) == 0) continue;
+    data item("name", other);
+    item.set("page", pages.at(other));
+    variants.push_back(item);
+  }
+  page.set("has_variants", !variants.empty());
+  page.set("variants", variants);
+
+  // Its statistics on every task of the run, in the statistics' display order.
+  std::vector<std::string> keys;
+  for (const TaskStats& task : run.tasks) {
+    for (const std::string& key : statistic_keys(task)) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  list columns;
+  for (const std::string& key : keys) {
+    const StatisticInfo info = statistic_info(key);
+    data column;
+    column.set("label", info.label);
+    column.set("description", info.description);
+    column.set("sort_first", info.lower_is_better ? "ascending" : "descending");
+    columns.push_back(column);
+  }
+  page.set("stat_columns", columns);
+  list rows;
+  list published;
+  for (const TaskStats& task : run.tasks) {
+    const auto proxy = std::find_if(task.proxies.begin(), task.proxies.end(),
+                                    [&](const ProxyStats& p) { return p.name == name; });
+    if (proxy == task.proxies.end()) continue;
+    data row;
+    row.set("task_label", task_label(task));
+    row.set("task_page", task_stem(task) + ".html");
+    list cells;
+    for (const std::string& key : keys) {
+      cells.push_back(statistic_cell(task, &*proxy, key, statistic_axis(task, key)));
+    }
+    row.set("cells", cells);
+    // Its place among the task's proxies by Spearman's rho.
+    const auto value = estimate_of(&*proxy, kRankStatistic);
+    std::size_t place = 1, ranked = 0;
+    for (const ProxyStats& other : task.proxies) {
+      const auto other_value = estimate_of(&other, kRankStatistic);
+      if (!other_value) continue;
+      ++ranked;
+      if (value && *other_value > *value) ++place;
+    }
+    row.set("place", value ? std::to_string(place) + " of " + std::to_string(ranked)
+                           : std::string(kMissing));
+    row.set("place_sort", value ? std::to_string(place) : "");
+    row.set("coverage", format_percent(proxy->coverage));
+    row.set("coverage_sort", format_exact(proxy->coverage));
+    row.set("score_ms", format_ms(proxy->mean_score_ms));
+    row.set("score_sort", format_exact(proxy->mean_score_ms));
+    rows.push_back(row);
+    for (const PublishedComparison& value_published : proxy->published) {
+      published.push_back(published_row(task, *proxy, value_published, pages.at(name)));
+    }
+  }
+  page.set("rows", rows);
+  page.set("n_tasks", std::to_string(rows.size()));
+  page.set("has_published", !published.empty());
+  page.set("published", published);
+  page.set("n_published", std::to_string(published.size()));
+  return render_template("proxy", page);
 }
 
 std::string render_provenance_page(const RunStats& run) {

@@ -1,6 +1,7 @@
 // Internal: builds the data of each page and renders it with the embedded templates.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ std::string render_published_page(const RunStats& run);
 /// history.html: @p history (oldest first) for the run's tasks and proxies, and what changed
 /// between its two newest entries.
 std::string render_history_page(const RunStats& run, const std::vector<HistoryEntry>& history);
+
+/// Proxy name -> the file name of its page ("proxy-<name>.html", unsafe characters replaced by
+/// '_', made unique), for every proxy of the run's tasks.
+std::map<std::string, std::string> proxy_page_names(const RunStats& run);
+
+/// The page of proxy @p name: what the catalogue says of it, its statistics on every task, and
+/// the published values for it.
+std::string render_proxy_page(const RunStats& run, const std::string& name);
 
 /// provenance.html: the whole run provenance and config.
 std::string render_provenance_page(const RunStats& run);

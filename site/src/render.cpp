@@ -61,6 +61,7 @@ std::map<std::string, std::string> build_site(const RunStats& run,
 
   files["index.html"] = detail::render_index_page(run);
   files["provenance.html"] = detail::render_provenance_page(run);
+
   if (run.has_history) {
     files["history.html"] = detail::render_history_page(run, history);
   }
@@ -76,6 +77,12 @@ std::map<std::string, std::string> build_site(const RunStats& run,
       files[stem + ".pairwise.csv"] = pairwise_csv(task);
     }
     files[stem + ".json"] = read_file(task.file);
+  }
+  for (const auto& [proxy, page] : detail::proxy_page_names(run)) {
+    if (!files.emplace(page, detail::render_proxy_page(run, proxy)).second) {
+      throw Error("the page of proxy \"" + proxy + "\" would be " + page +
+                  ", which another page of the site already is; rename the proxy or the task");
+    }
   }
   for (const detail::Resource& resource : detail::resources()) {
     if (resource.name.substr(0, 7) == "assets/") {

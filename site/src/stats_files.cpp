@@ -458,6 +458,30 @@ RunStats load_stats(const fs::path& stats_dir) {
   run.config = reader.any_object(root, "config");
   run.provenance = reader.any_object(root, "provenance");
 
+  for (const auto& [name, entry] : reader.object(root, "proxy_catalogue", "").items()) {
+    const std::string where = "proxy_catalogue." + name + ".";
+    if (!entry.is_object()) {
+      reader.fail("\"proxy_catalogue." + name + "\" must be an object");
+    }
+    ProxyCatalogueEntry catalogued;
+    catalogued.version = reader.integer(entry, "version", where);
+    catalogued.higher_is_better = reader.boolean(entry, "higher_is_better", where);
+    catalogued.paper = reader.optional_string(entry, "paper", where);
+    catalogued.reference = reader.optional_string(entry, "reference", where);
+    catalogued.variant_of = reader.optional_string(entry, "variant_of", where);
+    catalogued.summary = reader.optional_string(entry, "summary", where);
+    catalogued.inputs = reader.optional_string(entry, "inputs", where);
+    if (const json* components = reader.field(entry, "components")) {
+      if (!components->is_array() ||
+          !std::all_of(components->begin(), components->end(),
+                       [](const json& component) { return component.is_string(); })) {
+        reader.fail("\"" + where + "components\" must be an array of strings");
+      }
+      catalogued.components = components->get<std::vector<std::string>>();
+    }
+    run.proxy_catalogue[name] = std::move(catalogued);
+  }
+
   const json* tasks = reader.field(root, "tasks");
   if (tasks == nullptr || !tasks->is_array()) {
     reader.fail("\"tasks\" must be an array");

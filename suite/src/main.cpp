@@ -14,6 +14,7 @@
 #include "complexity_check.hpp"
 #include "config.hpp"
 #include "plan.hpp"
+#include "proxy_catalogue.hpp"
 #include "score_stage.hpp"
 #include "stages.hpp"
 #include "worker.hpp"
@@ -109,19 +110,7 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
               << "formula\n";
     for (const std::string& name : zcb::proxy_names()) {
       const auto proxy = zcb::make_proxy(name);
-      const auto needs = proxy->requirements();
-      std::string inputs =
-          needs.needs_data ? (needs.needs_labels ? "batch+labels" : "batch") : "none";
-      if (needs.batch_size > 0) {
-        inputs += std::string(" (") + (needs.batch_up_to_image_count ? "<=" : "") +
-                  std::to_string(needs.batch_size) + ")";
-      }
-      if (needs.network != zcb::NetworkVariant::kBenchmark) {
-        inputs += std::string(", ") + zcb::to_string(needs.network);
-      }
-      if (!needs.batch_norm) inputs += ", no BN";
-      if (needs.float64) inputs += ", f64";
-      if (proxy->shared_pass() != zcb::SharedPass::kNone) inputs += ", shared pass";
+      const std::string inputs = zcb::proxy_inputs(*proxy);
       const auto info = proxy->info();
       std::cout << std::setw(20) << name << std::setw(5) << proxy->version() << std::setw(8)
                 << (proxy->higher_is_better() ? "yes" : "no") << std::setw(34) << inputs

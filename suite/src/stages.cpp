@@ -3,6 +3,7 @@
 #include <H5public.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "plan.hpp"
+#include "proxy_catalogue.hpp"
 #include "score_stage.hpp"
 #include "zcb/data/convert.hpp"
 #include "zcb/data/fetch.hpp"
@@ -307,13 +309,23 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
     std::cerr << "[stats] published values from " << origin << ": " << published_matched[origin]
               << " of " << count << " match a proxy and task of this run\n";
   }
+  // What the site's proxy pages say about each proxy of the run, in first-use order.
+  std::vector<std::string> catalogued;
+  for (const SpaceRun& run : config.runs) {
+    for (const std::string& proxy : run.proxies) {
+      if (std::find(catalogued.begin(), catalogued.end(), proxy) == catalogued.end()) {
+        catalogued.push_back(proxy);
+      }
+    }
+  }
   nlohmann::json run_document = {{"kind", "run"},
                                  {"schema_version", 1},
                                  {"name", config.name},
                                  {"config", config.raw},
                                  {"provenance", provenance},
                                  {"tasks", task_list},
-                                 {"published_values", published_sources}};
+                                 {"published_values", published_sources},
+                                 {"proxy_catalogue", proxy_catalogue(catalogued)}};
   write_json_atomically(stats_root / "run.json", run_document);
 }
 

@@ -214,6 +214,41 @@ TEST_F(SiteRender, IndexNamesTheProxiesTheBestCannotBeToldFrom) {
   EXPECT_EQ(count(index, "\u2248 "), 1U);
 }
 
+TEST_F(SiteRender, EveryProxyHasAPageLinkedFromTheTables) {
+  // One page per proxy of the run; a name unsafe in a file name is made safe.
+  for (const char* name : {"proxy-synflow.html", "proxy-naswot.html", "proxy-zico.html",
+                           "proxy-snip.html", "proxy-grad_norm.html", "proxy-jacov.html",
+                           "proxy-fisher_script_alert__xss____script_.html"}) {
+    EXPECT_TRUE(fs::is_regular_file(site_ / name)) << name;
+  }
+  const std::string fisher = page("proxy-fisher_script_alert__xss____script_.html");
+  EXPECT_EQ(fisher.find("<script>alert"), std::string::npos);
+  EXPECT_NE(fisher.find("do not describe this proxy"), std::string::npos);  // not catalogued
+
+  const std::string synflow = page("proxy-synflow.html");
+  EXPECT_NE(synflow.find("<dt>Paper</dt><dd>Tanaka et al., Pruning neural networks"),
+            std::string::npos);
+  EXPECT_NE(synflow.find("<dt>Direction</dt><dd>higher is better</dd>"), std::string::npos);
+  EXPECT_NE(synflow.find("<dt>Inputs</dt><dd>none, no BN, f64</dd>"), std::string::npos);
+  // Both tasks, with its place by Spearman and its estimates; its published values.
+  EXPECT_NE(synflow.find("<a href=\"nb201-cifar10.html\">nb201 / cifar10</a>"), std::string::npos);
+  EXPECT_NE(synflow.find("<a href=\"nb101-cifar10.html\">nb101 / cifar10</a>"), std::string::npos);
+  EXPECT_NE(synflow.find(">3 of 6</td>"), std::string::npos);  // 0.761 after zico and naswot
+  EXPECT_NE(synflow.find("<span class=\"est\">0.761</span>"), std::string::npos);
+  EXPECT_NE(synflow.find("3 values papers report for this proxy"), std::string::npos);
+  // A variant links to what it varies, and back.
+  EXPECT_NE(page("proxy-snip.html").find("<a href=\"proxy-grad_norm.html\">"), std::string::npos);
+  EXPECT_NE(page("proxy-grad_norm.html")
+                .find("<dt>Its variants here</dt><dd><a href=\"proxy-snip.html\">"),
+            std::string::npos);
+  // The task table, the leaderboard and the published values link the pages.
+  EXPECT_NE(row_of("nb201-cifar10.html", "synflow").find("<a href=\"proxy-synflow.html\">"),
+            std::string::npos);
+  EXPECT_NE(row_of("index.html", "synflow").find("<a href=\"proxy-synflow.html\">"),
+            std::string::npos);
+  EXPECT_NE(page("published.html").find("<a href=\"proxy-synflow.html\">"), std::string::npos);
+}
+
 TEST_F(SiteRender, NegativeCorrelationsUseATypographicMinus) {
   const std::string snip = row_of("nb101-cifar10.html", "snip");
   EXPECT_NE(snip.find(kMinus + "0.160"), std::string::npos);

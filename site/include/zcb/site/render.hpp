@@ -14,6 +14,9 @@ namespace zcb::site {
 /// - `<space>-<task>.html`: one sortable table per task with every statistic and its CI,
 ///   coverage, statuses, errors and cost; `<space>-<task>.csv` and `<space>-<task>.json`
 ///   (a copy of the task file) as downloads;
+/// - `proxy-<name>.html`: one page per proxy: what run.json's catalogue says of it (paper,
+///   reference code, formula, direction, inputs, variants), its statistics and place on every
+///   task, and the published values for it;
 /// - `provenance.html` and `run.json`: the whole run provenance and config;
 /// - `history.html`, when @p history_dir holds archived runs (history.hpp): each proxy's
 ///   Spearman over them and what changed between the two newest;

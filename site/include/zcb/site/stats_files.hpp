@@ -131,6 +131,18 @@ struct TaskStats {
   std::map<std::string, std::vector<PairedComparison>> comparisons;
 };
 
+/// What run.json's `proxy_catalogue` says about one proxy (as `zcbench list proxies` shows it).
+struct ProxyCatalogueEntry {
+  std::optional<std::int64_t> version;
+  std::optional<bool> higher_is_better;
+  std::string paper;                    ///< citation of the paper that defines it
+  std::string reference;                ///< reference code followed: repository and path
+  std::string variant_of;               ///< the proxy this is a variant of, or empty
+  std::string summary;                  ///< one-line formula
+  std::string inputs;                   ///< what it needs: batch, labels, batch size, ...
+  std::vector<std::string> components;  ///< a rank aggregate's proxies; empty otherwise
+};
+
 /// The contents of `run.json` and every task file it lists.
 struct RunStats {
   std::filesystem::path dir;          ///< the stats directory
@@ -138,6 +150,8 @@ struct RunStats {
   nlohmann::ordered_json config;      ///< the run config (object, or null if missing)
   nlohmann::ordered_json provenance;  ///< run provenance (object, or null if missing)
   std::vector<TaskStats> tasks;       ///< in run.json order
+  /// Proxy name -> what zcbench knows of it; empty in run.json files written before it existed.
+  std::map<std::string, ProxyCatalogueEntry> proxy_catalogue;
   /// Whether the site has a history page (render_site sets it when given archived runs).
   bool has_history = false;
 };

@@ -1,0 +1,21 @@
+// What zcbench knows about each proxy it can score, for `zcbench list proxies` and the site's
+// proxy pages (run.json's `proxy_catalogue`).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "zcb/proxy.hpp"
+
+namespace zcb {
+
+/// The inputs a proxy needs, in a few words: "batch+labels (72), no BN, shared pass".
+std::string proxy_inputs(const Proxy& proxy);
+
+/// {name: {version, higher_is_better, paper, reference, variant_of, summary, inputs,
+/// components}} for @p names, registered proxies and composites alike (`components` lists a
+/// composite's proxies; empty for the others). Throws zcb::Error on an unknown name.
+nlohmann::json proxy_catalogue(const std::vector<std::string>& names);
+
+}  // namespace zcb
