@@ -49,6 +49,8 @@ same_scores() {  # byte-identical score files in two results roots
 
 # 1. The whole pipeline: fetch, convert, score (3 tasks x 7 proxies), stats, render.
 check "smoke run renders a site" "$zcb" --results "$work/smoke" run --config "$configs/smoke.json"
+check "each proxy has a page with its paper and reference code" bash -c \
+  "grep -q 'Tanaka et al., SynFlow' '$work/smoke/site/proxy-synflow.html' && grep -q 'foresight/pruners/measures/synflow.py' '$work/smoke/site/proxy-synflow.html'"
 check "site index exists" test -s "$work/smoke/site/index.html"
 for task in cifar10 cifar100 ImageNet16-120; do
   check "stats for $task" test -s "$work/smoke/stats/nb201/$task.json"
