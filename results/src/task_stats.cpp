@@ -14,6 +14,20 @@ namespace {
 constexpr int kSchemaVersion = 1;
 constexpr std::size_t kMinCommon = 3;
 constexpr std::size_t kMaxErrorMessages = 5;
+/// Points of the score-against-truth scatter the site draws per proxy and task.
+constexpr std::size_t kScatterPoints = 1000;
+
+/// Positions of the common set shown in the scatter: all, or kScatterPoints evenly spaced in
+/// arch id order.
+std::vector<std::size_t> scatter_positions(std::size_t n) {
+  std::vector<std::size_t> positions;
+  const std::size_t shown = std::min(n, kScatterPoints);
+  for (std::size_t i = 0; i < shown; ++i) positions.push_back(i * n / shown);
+  return positions;
+}
+
+/// 4 decimals are plenty for a plot and keep the document small.
+double rounded(double value) { return std::round(value * 1e4) / 1e4; }
 
 // JSON has no NaN; say "undefined" explicitly rather than rely on the serializer.
 nlohmann::json number_or_null(double value) {
@@ -162,6 +176,13 @@ nlohmann::json all_architectures_stats(const TaskStatsInput& input,
   return result;
 }
 
+/// {n, truth, places}: the truth of the scatter's architectures and each proxy's places.
+nlohmann::json scatter_json(const std::vector<double>& truth, nlohmann::json places) {
+  nlohmann::json shown_truth = nlohmann::json::array();
+  for (std::size_t i : scatter_positions(truth.size())) shown_truth.push_back(rounded(truth[i]));
+  return {{"n", shown_truth.size()}, {"truth", shown_truth}, {"places", std::move(places)}};
+}
+
 /// Every pair of proxies (a before b in input order) under every statistic, on the common set:
 /// the paired bootstrap of the difference a - b.
 nlohmann::json comparisons_json(
@@ -241,6 +262,7 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
 
   nlohmann::json proxies = nlohmann::json::array();
   nlohmann::json score_files = nlohmann::json::object();
+  nlohmann::json scatter_places = nlohmann::json::object();
   // distributions[proxy][statistic] on the common set, for the paired comparisons.
   std::vector<std::vector<BootstrapDistribution>> distributions(input.proxies.size());
   for (std::size_t p = 0; p < input.proxies.size(); ++p) {
@@ -257,6 +279,15 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
     std::vector<double> scores;
     for (std::int64_t id : common) scores.push_back(sign * sorted[p].find(id)->score);
     const std::vector<double> score_ranks = dense_ranks(scores);
+    if (input.intervals) {
+      // The scatter: each shown architecture's place by this proxy, 0 (worst) to 1 (best).
+      const std::vector<double> places = average_ranks(scores);
+      nlohmann::json points = nlohmann::json::array();
+      for (std::size_t i : scatter_positions(common.size())) {
+        points.push_back(rounded((places[i] - 1.0) / static_cast<double>(common.size() - 1)));
+      }
+      scatter_places[proxy.name] = std::move(points);
+    }
     nlohmann::json stats = nlohmann::json::object();
     for (const NamedStatistic* statistic : statistics) {
       // Order-only statistics run on dense ranks: bit-identical results, ranked by counting
@@ -307,6 +338,8 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       {"inputs", {{"table_sha256", input.table_sha256}, {"score_files", score_files}}},
       {"provenance", input.provenance},
       {"proxies", proxies},
+      {"scatter",
+       enough && input.intervals ? scatter_json(truth, scatter_places) : nlohmann::json(nullptr)},
       {"comparisons", enough && input.intervals ? comparisons_json(input, statistics, distributions)
                                                 : nlohmann::json(nullptr)},
   };

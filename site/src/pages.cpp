@@ -313,6 +313,36 @@ std::string verdict_text(const std::string& verdict) {
   return verdict;
 }
 
+/// The scatter of one proxy on one task as SVG coordinates (the scatter partial): x its place,
+/// 0 (worst) to 1 (best), y the ground truth between its smallest and largest shown value.
+/// None when the stats have no scatter for the proxy.
+std::optional<data> scatter_plot(const TaskStats& task, const ProxyStats& proxy) {
+  const auto places = task.scatter.places.find(proxy.name);
+  if (places == task.scatter.places.end() || task.scatter.truth.empty()) return std::nullopt;
+  data plot;
+  constexpr double kLeft = 46, kRight = 352, kTop = 10, kBottom = 206;  // viewBox 360 x 240
+  const auto [low, high] =
+      std::minmax_element(task.scatter.truth.begin(), task.scatter.truth.end());
+  const double span = *high > *low ? *high - *low : 1.0;
+  list points;
+  for (std::size_t i = 0; i < task.scatter.truth.size(); ++i) {
+    data point;
+    point.set("x", format_fixed(kLeft + places->second[i] * (kRight - kLeft), 1));
+    point.set("y",
+              format_fixed(kBottom - (task.scatter.truth[i] - *low) / span * (kBottom - kTop), 1));
+    points.push_back(point);
+  }
+  plot.set("points", points);
+  plot.set("n_points", std::to_string(task.scatter.truth.size()));
+  plot.set("truth_low", format_fixed(*low, 2));
+  plot.set("truth_high", format_fixed(*high, 2));
+  plot.set("task_label", task_label(task));
+  plot.set("task_page", task_stem(task) + ".html");
+  plot.set("ground_truth", or_missing(task.ground_truth));
+  plot.set("spearman", format_statistic(estimate_of(&proxy, kRankStatistic)));
+  return plot;
+}
+
 /// The difference row - column of a paired comparison stored either way round.
 struct OrientedDifference {
   bool found = false;
@@ -1011,6 +1041,7 @@ std::string render_proxy_page(const RunStats& run, const std::string& name) {
   page.set("stat_columns", columns);
   list rows;
   list published;
+  list plots;
   for (const TaskStats& task : run.tasks) {
     const auto proxy = std::find_if(task.proxies.begin(), task.proxies.end(),
                                     [&](const ProxyStats& p) { return p.name == name; });
@@ -1040,11 +1071,14 @@ std::string render_proxy_page(const RunStats& run, const std::string& name) {
     row.set("score_ms", format_ms(proxy->mean_score_ms));
     row.set("score_sort", format_exact(proxy->mean_score_ms));
     rows.push_back(row);
+    if (const std::optional<data> plot = scatter_plot(task, *proxy)) plots.push_back(*plot);
     for (const PublishedComparison& value_published : proxy->published) {
       published.push_back(published_row(task, *proxy, value_published, pages.at(name)));
     }
   }
   page.set("rows", rows);
+  page.set("plots", plots);
+  page.set("has_plots", !plots.empty());
   page.set("n_tasks", std::to_string(rows.size()));
   page.set("has_published", !published.empty());
   page.set("published", published);

@@ -370,6 +370,36 @@ std::map<std::string, std::vector<PairedComparison>> read_comparisons(
   return comparisons;
 }
 
+/// The `scatter` object: {n, truth, places: {proxy: [...]}}, every array of n numbers.
+Scatter read_scatter(const Reader& reader, const json& root,
+                     const std::set<std::string>& proxy_names) {
+  Scatter scatter;
+  const json& object = reader.object(root, "scatter", "");
+  if (object.empty()) {
+    return scatter;
+  }
+  const auto numbers = [&](const json& array, const std::string& where) {
+    if (!array.is_array() ||
+        !std::all_of(array.begin(), array.end(), [](const json& v) { return v.is_number(); })) {
+      reader.fail("\"" + where + "\" must be an array of numbers");
+    }
+    return array.get<std::vector<double>>();
+  };
+  const json* truth = reader.field(object, "truth");
+  scatter.truth = numbers(truth != nullptr ? *truth : json(), "scatter.truth");
+  for (const auto& [name, places] : reader.object(object, "places", "scatter.").items()) {
+    if (proxy_names.count(name) == 0) {
+      reader.fail("\"scatter.places\" names proxy \"" + name + "\", which the file does not list");
+    }
+    scatter.places[name] = numbers(places, "scatter.places." + name);
+    if (scatter.places[name].size() != scatter.truth.size()) {
+      reader.fail("\"scatter.places." + name +
+                  "\" must have one value per \"scatter.truth\" value");
+    }
+  }
+  return scatter;
+}
+
 /// A relative path without "..", so a task file can never lie outside the stats directory.
 fs::path safe_relative_path(const Reader& reader, const std::string& file) {
   const fs::path path(file);
@@ -444,6 +474,7 @@ TaskStats load_task_stats(const fs::path& file) {
     task.proxies.push_back(std::move(proxy));
   }
   task.comparisons = read_comparisons(reader, root, names);
+  task.scatter = read_scatter(reader, root, names);
   return task;
 }
 

@@ -321,6 +321,49 @@ TEST(TaskStats, SeedSpreadSummarisesEverySeed) {
   EXPECT_THROW(add_seed_spread(single, {0, 1}, {&documents[0], &renamed}), Error);
 }
 
+TEST(TaskStats, TheScatterPlacesEachCommonArchitecture) {
+  const TaskStatsInput input = sample_input();
+  const json scatter = compute_task_stats(input)["scatter"];
+  ASSERT_EQ(scatter["n"], kCommon.size());
+  for (std::size_t i = 0; i < kCommon.size(); ++i) {
+    EXPECT_EQ(scatter["truth"][i].get<double>(), input.truth[static_cast<std::size_t>(kCommon[i])]);
+  }
+  // params ranks perfectly (lower is better, oriented): its places rise with the truth, from 0
+  // to 1; truth here increases with the arch id.
+  const json& params = scatter["places"]["params"];
+  ASSERT_EQ(params.size(), kCommon.size());
+  EXPECT_EQ(params.front(), 0.0);
+  EXPECT_EQ(params.back(), 1.0);
+  EXPECT_EQ(params[5].get<double>(), 0.5);
+  for (const json& place : scatter["places"]["synflow"]) {
+    EXPECT_GE(place.get<double>(), 0.0);
+    EXPECT_LE(place.get<double>(), 1.0);
+  }
+  TaskStatsInput few = input;
+  few.planned_archs = {0, 1, 3};
+  EXPECT_TRUE(compute_task_stats(few)["scatter"].is_null());
+}
+
+TEST(TaskStats, TheScatterShowsAtMostAThousandArchitectures) {
+  TaskStatsInput input;
+  input.space = "nb201";
+  input.task = "cifar10";
+  input.statistics = {"spearman"};
+  input.bootstrap.samples = 5;
+  ProxyResult proxy{"synflow", 1, true, {}, {}, ""};
+  for (int i = 0; i < 2500; ++i) {
+    input.truth.push_back(i);
+    input.planned_archs.push_back(i);
+    proxy.rows.push_back({i, static_cast<double>(i), RowStatus::kOk, ""});
+  }
+  input.proxies = {proxy};
+  const json scatter = compute_task_stats(input)["scatter"];
+  ASSERT_EQ(scatter["n"], 1000);
+  EXPECT_EQ(scatter["truth"][1], 2.0);  // every 2.5th architecture: 0, 2, 5, 7, ...
+  EXPECT_EQ(scatter["truth"][2], 5.0);
+  EXPECT_EQ(scatter["places"]["synflow"][999], std::round(2497.0 / 2499 * 1e4) / 1e4);
+}
+
 TEST(TaskStats, KeepsTheFirstFiveDistinctErrors) {
   TaskStatsInput input = sample_input();
   const std::vector<std::string> messages = {"m0", "m1", "m0", "m2", "m3", "", "m4", "m5"};

@@ -249,6 +249,19 @@ TEST_F(SiteRender, EveryProxyHasAPageLinkedFromTheTables) {
   EXPECT_NE(page("published.html").find("<a href=\"proxy-synflow.html\">"), std::string::npos);
 }
 
+TEST_F(SiteRender, ProxyPagesPlotTheirRankingAgainstTheTruth) {
+  const std::string synflow = page("proxy-synflow.html");
+  EXPECT_EQ(count(synflow, "<circle "), 5U);  // nb201's five points; nb101 has no scatter
+  // Place 0 at the left edge (x 46), place 1 at the right (352); the lowest truth at the bottom
+  // (y 206), the highest at the top (10).
+  EXPECT_NE(synflow.find("<circle cx=\"46.0\" cy=\"206.0\" r=\"1.6\">"), std::string::npos);
+  EXPECT_NE(synflow.find("<circle cx=\"352.0\" cy=\"10.0\" r=\"1.6\">"), std::string::npos);
+  EXPECT_NE(synflow.find(">94.37</text>"), std::string::npos);
+  EXPECT_NE(synflow.find(">85.00</text>"), std::string::npos);
+  EXPECT_NE(synflow.find("Spearman \u03c1 0.761, 5 architectures"), std::string::npos);
+  EXPECT_EQ(count(page("proxy-naswot.html"), "<circle "), 0U);
+}
+
 TEST_F(SiteRender, NegativeCorrelationsUseATypographicMinus) {
   const std::string snip = row_of("nb101-cifar10.html", "snip");
   EXPECT_NE(snip.find(kMinus + "0.160"), std::string::npos);

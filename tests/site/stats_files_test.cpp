@@ -275,6 +275,30 @@ TEST(SiteStatsFiles, MalformedSeedSpreadNamesTheField) {
             std::string::npos);
 }
 
+TEST(SiteStatsFiles, TheScatterIsRead) {
+  const RunStats run = load_stats(testing::fixture_dir());
+  const Scatter& scatter = run.tasks[0].scatter;
+  EXPECT_EQ(scatter.truth, (std::vector<double>{85.0, 90.5, 91.2, 93.1, 94.37}));
+  ASSERT_EQ(scatter.places.size(), 2U);
+  EXPECT_EQ(scatter.places.at("synflow"), (std::vector<double>{0.0, 0.6, 0.4, 0.8, 1.0}));
+  EXPECT_TRUE(run.tasks[1].scatter.truth.empty());  // none in the file
+
+  TempDir dir;
+  const fs::path stats = copy_fixture(dir.path() / "stats");
+  const fs::path file = stats / "nb201" / "cifar10.json";
+  edit_json(file, [](auto& json) { json["scatter"]["places"]["zico"] = {0.5}; });
+  EXPECT_NE(error_message([&] {
+              load_stats(stats);
+            }).find("\"scatter.places.zico\" must have one value per \"scatter.truth\" value"),
+            std::string::npos);
+  edit_json(file, [](auto& json) {
+    json["scatter"]["places"]["zico"] = {0, 0, 0, 0, 0};
+    json["scatter"]["places"]["zen"] = {0, 0, 0, 0, 0};
+  });
+  EXPECT_NE(error_message([&] { load_stats(stats); }).find("names proxy \"zen\""),
+            std::string::npos);
+}
+
 TEST(SiteStatsFiles, MalformedComparisonsNameTheField) {
   TempDir dir;
   const fs::path stats = copy_fixture(dir.path() / "stats");

@@ -76,6 +76,13 @@ struct PairedComparison {
   std::optional<double> share_a_better;  ///< resamples in which a is better, ties half
 };
 
+/// What the site plots per proxy and task (`scatter`): up to 1,000 architectures of the common
+/// set, their ground truth and each proxy's place among the common set, 0 (worst) to 1 (best).
+struct Scatter {
+  std::vector<double> truth;
+  std::map<std::string, std::vector<double>> places;  ///< proxy -> one place per truth value
+};
+
 /// Everything the stats stage reports for one proxy on one (space, task).
 struct ProxyStats {
   std::string name;
@@ -129,6 +136,7 @@ struct TaskStats {
   /// Statistic key -> the paired comparisons of the proxies, in file order (empty in files
   /// written before the stats stage made them, or without statistics).
   std::map<std::string, std::vector<PairedComparison>> comparisons;
+  Scatter scatter;  ///< empty when the stats have none
 };
 
 /// What run.json's `proxy_catalogue` says about one proxy (as `zcbench list proxies` shows it).
