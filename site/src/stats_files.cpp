@@ -87,6 +87,20 @@ class Reader {
     return value->get<std::string>();
   }
 
+  /// An array of strings; empty when missing or null.
+  std::vector<std::string> strings(const json& object, const std::string& key,
+                                   const std::string& where) const {
+    const json* value = field(object, key);
+    if (value == nullptr) {
+      return {};
+    }
+    if (!value->is_array() || !std::all_of(value->begin(), value->end(),
+                                           [](const json& item) { return item.is_string(); })) {
+      fail("\"" + where + key + "\" must be an array of strings");
+    }
+    return value->get<std::vector<std::string>>();
+  }
+
   std::optional<double> number(const json& object, const std::string& key,
                                const std::string& where) const {
     const json* value = field(object, key);
@@ -284,17 +298,7 @@ ProxyStats read_proxy(const Reader& reader, const json& value, std::size_t index
     }
   }
 
-  if (const json* errors = reader.field(value, "errors")) {
-    if (!errors->is_array()) {
-      reader.fail("\"" + where + "errors\" must be an array of strings");
-    }
-    for (const auto& message : *errors) {
-      if (!message.is_string()) {
-        reader.fail("\"" + where + "errors\" must be an array of strings");
-      }
-      proxy.errors.push_back(message.get<std::string>());
-    }
-  }
+  proxy.errors = reader.strings(value, "errors", where);
 
   const json& stats = reader.object(value, "stats", where);
   for (const auto& [key, stat] : stats.items()) {
@@ -432,15 +436,7 @@ TaskStats load_task_stats(const fs::path& file) {
   task.n_truth_nonfinite = reader.integer(root, "n_truth_nonfinite", "");
   task.oriented = reader.boolean(root, "oriented", "");
   task.stats_reason = reader.optional_string(root, "stats_reason", "");
-  if (const json* statistics = reader.field(root, "statistics")) {
-    if (!statistics->is_array() || !std::all_of(statistics->begin(), statistics->end(),
-                                                [](const json& key) { return key.is_string(); })) {
-      reader.fail("\"statistics\" must be an array of strings");
-    }
-    for (const auto& key : *statistics) {
-      task.statistics.push_back(key.get<std::string>());
-    }
-  }
+  task.statistics = reader.strings(root, "statistics", "");
 
   const json& bootstrap = reader.object(root, "bootstrap", "");
   const std::string bootstrap_where = "bootstrap.";
@@ -502,14 +498,7 @@ RunStats load_stats(const fs::path& stats_dir) {
     catalogued.variant_of = reader.optional_string(entry, "variant_of", where);
     catalogued.summary = reader.optional_string(entry, "summary", where);
     catalogued.inputs = reader.optional_string(entry, "inputs", where);
-    if (const json* components = reader.field(entry, "components")) {
-      if (!components->is_array() ||
-          !std::all_of(components->begin(), components->end(),
-                       [](const json& component) { return component.is_string(); })) {
-        reader.fail("\"" + where + "components\" must be an array of strings");
-      }
-      catalogued.components = components->get<std::vector<std::string>>();
-    }
+    catalogued.components = reader.strings(entry, "components", where);
     run.proxy_catalogue[name] = std::move(catalogued);
   }
 

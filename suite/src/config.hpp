@@ -51,7 +51,7 @@ struct RunConfig {
   int batch_size = 64;        ///< images per batch unless a proxy asks otherwise
   std::vector<SpaceRun> runs;
   std::vector<std::string> statistics{"spearman", "kendall_tau_b", "pearson", "top10_precision",
-                                       "top10_regret"};
+                                      "top10_regret"};
   BootstrapConfig bootstrap;
   int workers = 2;  ///< worker processes (0 = score in this process)
   int threads_per_worker = 1;

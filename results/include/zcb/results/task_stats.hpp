@@ -65,8 +65,8 @@ struct TaskStatsInput {
 ///
 /// `scatter` is what the site plots per proxy and task: for up to 1,000 architectures of the
 /// common set (all, or evenly spaced in arch id order), the ground truth and each proxy's place
-/// in the whole common set, 0 (ranked worst) to 1 (best), both rounded to 4 decimals. Null with the statistics,
-/// and when intervals are off.
+/// in the whole common set, 0 (ranked worst) to 1 (best), both rounded to 4 decimals. Null with the
+/// statistics, and when intervals are off.
 ///
 /// Throws zcb::Error on inconsistent input: an unknown statistic (listing the known ones),
 /// duplicate proxy names, planned archs or row arch ids, a planned arch without a truth entry,
