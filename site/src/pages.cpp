@@ -840,9 +840,7 @@ std::string render_history_page(const RunStats& run, const std::vector<HistoryEn
   const std::size_t first = history.size() > kShown ? history.size() - kShown : 0;
   page.set("n_entries", std::to_string(history.size()));
   page.set("n_shown", std::to_string(history.size() - first));
-  page.set("has_entries", !history.empty());
   page.set("newest", history.empty() ? std::string() : history.back().id);
-  page.set("oldest", history.empty() ? std::string() : history.front().id);
   page.set("has_previous", history.size() >= 2);
   page.set("previous", history.size() >= 2 ? history[history.size() - 2].id : std::string());
 
