@@ -6,15 +6,22 @@
 
 namespace zcb::site {
 
-std::string format_fixed(std::optional<double> value, int decimals) {
+std::string format_plain(std::optional<double> value, int decimals) {
   if (!value || !std::isfinite(*value)) {
-    return std::string(kMissing);
+    return "-";
   }
   // to_chars, unlike printf, ignores the C locale: always a decimal point.
   std::array<char, 400> buffer{};
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), *value,
                                     std::chars_format::fixed, decimals);
-  std::string text(buffer.data(), result.ptr);
+  return std::string(buffer.data(), result.ptr);
+}
+
+std::string format_fixed(std::optional<double> value, int decimals) {
+  if (!value || !std::isfinite(*value)) {
+    return std::string(kMissing);
+  }
+  std::string text = format_plain(value, decimals);
   if (text.front() == '-') {
     // "-0.000" is zero after rounding: no sign. Otherwise a typographic minus.
     const bool zero = text.find_first_not_of("-0.") == std::string::npos;

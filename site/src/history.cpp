@@ -1,12 +1,11 @@
 #include "zcb/site/history.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "zcb/error.hpp"
+#include "zcb/site/format.hpp"
 
 namespace zcb::site {
 namespace {
@@ -115,24 +114,11 @@ HistoryEntry parse_entry(const fs::path& file) {
   return entry;
 }
 
-bool same(const std::optional<Estimate>& a, const std::optional<Estimate>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  if (!a) return true;
-  return a->estimate == b->estimate && a->lo == b->lo && a->hi == b->hi;
-}
-
 /// "0.761 [0.730, 0.789]" with ASCII signs, or "null".
 std::string describe(const std::optional<Estimate>& value) {
   if (!value || !value->estimate) return "null";
-  const auto fixed = [](std::optional<double> v) {
-    if (!v || !std::isfinite(*v)) return std::string("-");
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(4);
-    out << *v;
-    return out.str();
-  };
-  return fixed(value->estimate) + " [" + fixed(value->lo) + ", " + fixed(value->hi) + "]";
+  return format_plain(value->estimate, 4) + " [" + format_plain(value->lo, 4) + ", " +
+         format_plain(value->hi, 4) + "]";
 }
 
 std::string version_text(const std::optional<std::int64_t>& version) {
@@ -140,6 +126,16 @@ std::string version_text(const std::optional<std::int64_t>& version) {
 }
 
 }  // namespace
+
+std::optional<Estimate> statistic_at(const HistoryPoint& point, const std::string& key) {
+  const auto it = point.stats.find(key);
+  return it != point.stats.end() ? it->second : std::nullopt;
+}
+
+bool same_value(const std::optional<Estimate>& a, const std::optional<Estimate>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || (a->estimate == b->estimate && a->lo == b->lo && a->hi == b->hi);
+}
 
 json history_entry_json(const RunStats& run, const std::string& created) {
   json tasks = json::array();
@@ -234,13 +230,9 @@ std::vector<HistoryChange> history_changes(const HistoryEntry& before, const His
         if (point.stats.count(key) == 0) keys.push_back(key);
       }
       for (const std::string& key : keys) {
-        const auto now = point.stats.find(key);
-        const auto then = previous.stats.find(key);
-        const std::optional<Estimate> a =
-            then != previous.stats.end() ? then->second : std::optional<Estimate>();
-        const std::optional<Estimate> b =
-            now != point.stats.end() ? now->second : std::optional<Estimate>();
-        if (same(a, b)) continue;
+        const std::optional<Estimate> a = statistic_at(previous, key);
+        const std::optional<Estimate> b = statistic_at(point, key);
+        if (same_value(a, b)) continue;
         HistoryChange change;
         change.task = task;
         change.proxy = proxy;

@@ -913,24 +913,16 @@ std::string render_history_page(const RunStats& run, const std::vector<HistoryEn
         std::string text(kMissing);
         std::string title = "not in this run";
         if (point != nullptr) {
-          const auto stat = point->stats.find(key);
-          const std::optional<Estimate> value =
-              stat != point->stats.end() ? stat->second : std::optional<Estimate>();
+          const std::optional<Estimate> value = statistic_at(*point, key);
           text = format_statistic(value ? value->estimate : std::nullopt);
           title = "v" + (point->version ? std::to_string(*point->version) : std::string("?")) +
                   (value ? " " + format_interval(value->lo, value->hi) : std::string());
           state = "same";
           if (previous != nullptr) {
-            const auto old = previous->stats.find(key);
-            const std::optional<Estimate> before =
-                old != previous->stats.end() ? old->second : std::optional<Estimate>();
-            const bool changed = before.has_value() != value.has_value() ||
-                                 (before && (before->estimate != value->estimate ||
-                                             before->lo != value->lo || before->hi != value->hi));
             if (previous->version != point->version) {
               state = "versioned";
               title += "; new version";
-            } else if (changed) {
+            } else if (!same_value(statistic_at(*previous, key), value)) {
               state = "unannounced";
               title += "; changed with the same version";
             }

@@ -1,22 +1,12 @@
 #include "zcb/site/verify.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <cmath>
 #include <vector>
+
+#include "zcb/site/format.hpp"
 
 namespace zcb::site {
 namespace {
-
-/// Fixed notation with an ASCII minus; "-" when missing.
-std::string fixed(std::optional<double> value, int decimals) {
-  if (!value || !std::isfinite(*value)) return "-";
-  std::array<char, 64> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), *value,
-                                    std::chars_format::fixed, decimals);
-  return std::string(buffer.data(), result.ptr);
-}
 
 std::string pad(const std::string& text, std::size_t width) {
   // Widths count bytes; the columns padded here are ASCII.
@@ -54,7 +44,7 @@ Verification verification_report(const RunStats& run, const std::string& paper_f
   std::string confidence;
   for (const TaskStats& task : run.tasks) {
     if (confidence.empty() && task.bootstrap.confidence) {
-      confidence = fixed(*task.bootstrap.confidence * 100.0, 0) + "% ";
+      confidence = format_plain(*task.bootstrap.confidence * 100.0, 0) + "% ";
     }
     for (const ProxyStats& proxy : task.proxies) {
       for (const PublishedComparison& value : proxy.published) {
@@ -63,9 +53,10 @@ Verification verification_report(const RunStats& run, const std::string& paper_f
         count(result.papers[value.paper], value.verdict);
         const std::string statistic =
             value.absolute ? "|" + value.statistic + "|" : value.statistic;
-        std::string ours = "ours " + fixed(value.ours.estimate, 3);
+        std::string ours = "ours " + format_plain(value.ours.estimate, 3);
         if (value.ours.lo || value.ours.hi) {
-          ours += " [" + fixed(value.ours.lo, 3) + ", " + fixed(value.ours.hi, 3) + "]";
+          ours +=
+              " [" + format_plain(value.ours.lo, 3) + ", " + format_plain(value.ours.hi, 3) + "]";
         }
         std::string sample;
         if (value.n) sample = "n " + std::to_string(*value.n);
@@ -78,8 +69,8 @@ Verification verification_report(const RunStats& run, const std::string& paper_f
         }
         lines.push_back(
             {{value.verdict, task.space + "/" + task.task, proxy.name, statistic,
-              "paper " + fixed(value.value, static_cast<int>(value.decimals.value_or(3))), ours,
-              sample},
+              "paper " + format_plain(value.value, static_cast<int>(value.decimals.value_or(3))),
+              ours, sample},
              value.paper + (value.where.empty() ? "" : ", " + value.where)});
       }
     }

@@ -19,6 +19,10 @@ inline constexpr std::string_view kMissing = "\u2014";
 /// @p value with @p decimals decimals and a typographic minus; "-0.000" becomes "0.000".
 std::string format_fixed(std::optional<double> value, int decimals);
 
+/// @p value with @p decimals decimals and an ASCII minus, "-" when missing: for plain-text
+/// reports a terminal or a CI log greps (`zcbench verify`, `zcbench history`).
+std::string format_plain(std::optional<double> value, int decimals);
+
 /// A correlation or precision: 3 decimals.
 std::string format_statistic(std::optional<double> value);
 

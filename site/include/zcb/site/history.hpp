@@ -36,6 +36,12 @@ struct HistoryEntry {
   std::map<std::string, std::vector<std::pair<std::string, HistoryPoint>>> tasks;
 };
 
+/// The value of statistic @p key at @p point; empty when absent or null.
+std::optional<Estimate> statistic_at(const HistoryPoint& point, const std::string& key);
+
+/// Whether two values of a statistic are identical: both empty, or the same estimate and bounds.
+bool same_value(const std::optional<Estimate>& a, const std::optional<Estimate>& b);
+
 /// The history entry of @p run: its name, build and every proxy's version and statistics.
 nlohmann::ordered_json history_entry_json(const RunStats& run, const std::string& created);
 
