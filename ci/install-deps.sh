@@ -8,6 +8,7 @@ packages=(
   libhdf5-dev nlohmann-json3-dev libboost-math-dev libcli11-dev libkainjow-mustache-dev
   libcurl4-openssl-dev zlib1g-dev libbz2-dev libjpeg62-turbo-dev libgtest-dev libgmock-dev libbenchmark-dev
   doxygen graphviz chromium
+  python3
   clang libclang-rt-14-dev
 )
 SUDO=""

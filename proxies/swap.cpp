@@ -15,8 +15,9 @@
 // packed into a 64-bit word and the distinct words are counted with a bitmap (same count as
 // torch.unique(dim=0), 1.5-3x faster per architecture on NB201); the re-initialisations draw
 // from torch's global RNG, which the harness seeds with the proxy seed (the reference
-// seeds once per run). The regularised form (x exp(-(P/1e3 - mu)^2 / sigma)) is not
-// registered: mu and sigma are user-chosen constants the paper does not fix for NAS-Bench-201.
+// seeds once per run). The regularised form (x exp(-(P/1e3 - mu)^2 / sigma)) is the composite
+// `swap_reg` (results/src/composite.cpp), computed from this score and `params` with the run
+// config's mu and sigma, which the paper does not give.
 #include <algorithm>
 #include <vector>
 

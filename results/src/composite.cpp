@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <sstream>
 
 #include "zcb/error.hpp"
 #include "zcb/results/statistics.hpp"
@@ -21,12 +22,13 @@ const std::vector<CompositeDefinition>& registry() {
        "2024",
        "cvlab-yonsei/AZ-NAS: rank aggregation of the four component proxies",
        "sum over expressivity, progressivity, trainability and FLOPs (complexity) of log(rank / n)",
-       RankAggregation::kLogRankSum,
+       Combination::kLogRankSum,
        /*non_finite_ranks_last=*/true,
        {{"az_expressivity", true},
         {"az_progressivity", true},
         {"az_trainability", true},
-        {"flops", true}}},
+        {"flops", true}},
+       {}},
       {"tenas",
        1,
        "Chen et al., Neural Architecture Search on ImageNet in Four GPU Hours: A Theoretically "
@@ -34,15 +36,75 @@ const std::vector<CompositeDefinition>& registry() {
        "VITA-Group/TENAS: prune_tenas.py (prune_func_rank: rankings, rankings_sum)",
        "sum of the dense ranks of the NTK condition number (lower is better) and of the number "
        "of linear regions (higher is better)",
-       RankAggregation::kDenseRankSum,
+       Combination::kDenseRankSum,
        // TE-NAS turns a NaN condition number into 1e5 (a very bad one): ranked last here.
        /*non_finite_ranks_last=*/true,
-       {{"tenas_ntk", false}, {"tenas_lr", true}}},
+       {{"tenas_ntk", false}, {"tenas_lr", true}},
+       {}},
+      {"swap_reg",
+       1,
+       "Peng, Song, Fayek, Ciesielski, Chang, SWAP-NAS: Sample-Wise Activation Patterns for "
+       "Ultra-fast NAS, ICLR 2024 (regularised SWAP-Score)",
+       "pym1024/SWAP: src/metrics/swap.py (cal_regular_factor; SWAP(regular=True, mu, sigma)), "
+       "src/utils/utilities.py (count_parameters, in thousands)",
+       "SWAP-Score x exp(-(P - mu)^2 / sigma), P = parameters / 1e3; mu and sigma are the "
+       "user's constants (proxy_options), which the paper does not give",
+       Combination::kGaussianSizeFactor,
+       /*non_finite_ranks_last=*/false,
+       {{"swap", true}, {"params", true}},
+       {"mu", "sigma"}},
   };
   return list;
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
 }  // namespace
+
+void check_composite_options(const CompositeDefinition& definition,
+                             const CompositeOptions& options) {
+  for (const std::string& name : definition.options) {
+    const auto found = options.find(name);
+    if (found == options.end()) {
+      throw Error("composite '" + definition.name + "' needs the option '" + name +
+                  "' (proxy_options." + definition.name + "." + name + " in the run config)");
+    }
+    if (!std::isfinite(found->second)) {
+      throw Error("composite '" + definition.name + "': option '" + name +
+                  "' must be finite, got " + std::to_string(found->second));
+    }
+  }
+  if (definition.combination == Combination::kGaussianSizeFactor && options.at("sigma") <= 0) {
+    throw Error("composite '" + definition.name + "': option 'sigma' must be > 0, got " +
+                std::to_string(options.at("sigma")));
+  }
+  for (const auto& [name, value] : options) {
+    if (std::find(definition.options.begin(), definition.options.end(), name) ==
+        definition.options.end()) {
+      throw Error("composite '" + definition.name + "' has no option '" + name + "' (it takes: " +
+                  (definition.options.empty() ? "none" : joined(definition.options)) + ")");
+    }
+  }
+}
+
+bool combines_ranks(const CompositeDefinition& definition) {
+  return definition.combination != Combination::kGaussianSizeFactor;
+}
+
+std::string describe_options(const CompositeOptions& options) {
+  std::string text;
+  for (const auto& [name, value] : options) {
+    std::ostringstream number;
+    number.precision(10);  // 1000, 100000, 0.5, 1e+12
+    number << value;
+    text += (text.empty() ? "" : ", ") + name + " = " + number.str();
+  }
+  return text;
+}
 
 std::vector<std::string> composite_names() {
   std::vector<std::string> names;
@@ -57,16 +119,16 @@ bool is_composite(const std::string& name) {
 }
 
 const CompositeDefinition& composite_definition(const std::string& name) {
-  std::string known;
   for (const auto& definition : registry()) {
     if (definition.name == name) return definition;
-    known += (known.empty() ? "" : ", ") + definition.name;
   }
-  throw Error("unknown composite proxy '" + name + "' (known: " + known + ")");
+  throw Error("unknown composite proxy '" + name + "' (known: " + joined(composite_names()) + ")");
 }
 
 ProxyResult compute_composite(const CompositeDefinition& definition,
-                              const std::vector<ProxyResult>& components) {
+                              const std::vector<ProxyResult>& components,
+                              const CompositeOptions& options) {
+  check_composite_options(definition, options);
   if (components.size() != definition.components.size()) {
     throw Error("composite '" + definition.name + "' needs " +
                 std::to_string(definition.components.size()) + " components, got " +
@@ -116,7 +178,17 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
   }
   const double n = static_cast<double>(scored.size());
   std::vector<double> total(scored.size(), 0.0);
-  for (std::size_t c = 0; c < components.size(); ++c) {
+  if (definition.combination == Combination::kGaussianSizeFactor) {
+    // The reference multiplies each of SWAP's repeats by the factor before their mean; the
+    // factor is one constant per network, so this is the same number up to rounding.
+    const double mu = options.at("mu"), sigma = options.at("sigma");
+    for (std::size_t i = 0; i < scored.size(); ++i) {
+      const auto& slots = rows.at(scored[i]);
+      const double thousands = slots[1]->score / 1e3;
+      total[i] = slots[0]->score * std::exp(-(thousands - mu) * (thousands - mu) / sigma);
+    }
+  }
+  for (std::size_t c = 0; c < components.size() && combines_ranks(definition); ++c) {
     std::vector<double> oriented(scored.size());
     for (std::size_t i = 0; i < scored.size(); ++i) {
       const double value = rows.at(scored[i])[c]->score;
@@ -130,12 +202,12 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
       oriented[i] = directed;
     }
     if (scored.empty()) break;  // average_ranks needs at least one value
-    const std::vector<double> ranks = definition.aggregation == RankAggregation::kDenseRankSum
+    const std::vector<double> ranks = definition.combination == Combination::kDenseRankSum
                                           ? dense_ranks(oriented)
                                           : average_ranks(oriented);
     for (std::size_t i = 0; i < scored.size(); ++i) {
-      total[i] += definition.aggregation == RankAggregation::kLogRankSum ? std::log(ranks[i] / n)
-                                                                         : ranks[i];
+      total[i] +=
+          definition.combination == Combination::kLogRankSum ? std::log(ranks[i] / n) : ranks[i];
     }
   }
   std::map<std::int64_t, double> score_of;

@@ -72,7 +72,7 @@ RunConfig parse_run_config(const json& raw, const std::filesystem::path& source)
   const std::string where = source.string();
   check_keys(raw,
              {"name", "base_seed", "seeds", "batch_size", "runs", "statistics", "bootstrap",
-              "workers", "threads_per_worker", "device", "description"},
+              "workers", "threads_per_worker", "device", "description", "proxy_options"},
              where);
   RunConfig config;
   config.source = source;
@@ -113,6 +113,27 @@ RunConfig parse_run_config(const json& raw, const std::filesystem::path& source)
   for (std::size_t i = 0; i < raw.at("runs").size(); ++i) {
     config.runs.push_back(
         parse_space_run(raw.at("runs")[i], where + ".runs[" + std::to_string(i) + "]"));
+  }
+  config.proxy_options =
+      get_or<std::map<std::string, std::map<std::string, double>>>(raw, "proxy_options", {}, where);
+  for (const auto& [name, options] : config.proxy_options) {
+    if (!is_composite(name) || composite_definition(name).options.empty()) {
+      throw Error(where + ".proxy_options: '" + name +
+                  "' takes no options (only composites with constants do, e.g. swap_reg)");
+    }
+  }
+  for (const SpaceRun& run : config.runs) {
+    for (const std::string& name : run.proxies) {
+      if (!is_composite(name)) continue;
+      const auto found = config.proxy_options.find(name);
+      try {
+        check_composite_options(composite_definition(name), found == config.proxy_options.end()
+                                                                ? CompositeOptions{}
+                                                                : found->second);
+      } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+      }
+    }
   }
   // Statistics and the site are per (space, task): two runs may share a space only with
   // explicit, disjoint task lists (e.g. one run per task).

@@ -56,7 +56,11 @@ struct RunConfig {
   int workers = 2;  ///< worker processes (0 = score in this process)
   int threads_per_worker = 1;
   std::string device = "auto";  ///< auto, cpu or cuda
-  nlohmann::json raw;           ///< the file as read, recorded in run.json
+  /// Constants of the composites that take them (results/composite.hpp, e.g. swap_reg's mu and
+  /// sigma): composite name -> option -> value. Checked at parse time for every composite the
+  /// runs name, so a missing constant fails before any scoring.
+  std::map<std::string, std::map<std::string, double>> proxy_options;
+  nlohmann::json raw;  ///< the file as read, recorded in run.json
 };
 
 /// The proxies scored per architecture for @p run: its proxies with every rank-aggregated

@@ -19,20 +19,28 @@ std::string proxy_inputs(const Proxy& proxy) {
   return inputs;
 }
 
-nlohmann::json proxy_catalogue(const std::vector<std::string>& names) {
+nlohmann::json proxy_catalogue(
+    const std::vector<std::string>& names,
+    const std::map<std::string, std::map<std::string, double>>& options) {
   nlohmann::json catalogue = nlohmann::json::object();
   for (const std::string& name : names) {
     if (is_composite(name)) {
       const CompositeDefinition& definition = composite_definition(name);
       nlohmann::json components = nlohmann::json::array();
       for (const auto& component : definition.components) components.push_back(component.proxy);
+      std::string summary = definition.summary;
+      const auto constants = options.find(name);
+      if (constants != options.end() && !constants->second.empty()) {
+        summary += "; this run: " + describe_options(constants->second);
+      }
       catalogue[name] = {{"version", definition.version},
                          {"higher_is_better", true},
                          {"paper", definition.paper},
                          {"reference", definition.reference},
                          {"variant_of", ""},
-                         {"summary", definition.summary},
-                         {"inputs", "the ranks of its components"},
+                         {"summary", summary},
+                         {"inputs", combines_ranks(definition) ? "the ranks of its components"
+                                                               : "its components' scores"},
                          {"components", components}};
       continue;
     }

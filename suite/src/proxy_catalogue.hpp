@@ -2,6 +2,7 @@
 // proxy pages (run.json's `proxy_catalogue`).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,7 +16,11 @@ std::string proxy_inputs(const Proxy& proxy);
 
 /// {name: {version, higher_is_better, paper, reference, variant_of, summary, inputs,
 /// components}} for @p names, registered proxies and composites alike (`components` lists a
-/// composite's proxies; empty for the others). Throws zcb::Error on an unknown name.
-nlohmann::json proxy_catalogue(const std::vector<std::string>& names);
+/// composite's proxies; empty for the others). A composite's constants from @p options (the
+/// run config's proxy_options) are named at the end of its summary, since its numbers depend on
+/// them. Throws zcb::Error on an unknown name.
+nlohmann::json proxy_catalogue(
+    const std::vector<std::string>& names,
+    const std::map<std::string, std::map<std::string, double>>& options = {});
 
 }  // namespace zcb

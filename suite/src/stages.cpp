@@ -228,14 +228,17 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
                 load_scores(paths.results_root, run.space, task_name, proxy, seed));
             continue;
           }
-          // A rank aggregate over the architectures of this run (see results/composite.hpp).
+          // A composite of its components' scores (see results/composite.hpp).
           const CompositeDefinition& definition = composite_definition(proxy);
           std::vector<ProxyResult> components;
           for (const auto& component : definition.components) {
             components.push_back(
                 load_scores(paths.results_root, run.space, task_name, component.proxy, seed));
           }
-          input.proxies.push_back(compute_composite(definition, components));
+          const auto options = config.proxy_options.find(proxy);
+          input.proxies.push_back(compute_composite(
+              definition, components,
+              options == config.proxy_options.end() ? CompositeOptions{} : options->second));
         }
         return input;
       };
@@ -318,14 +321,15 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
       }
     }
   }
-  nlohmann::json run_document = {{"kind", "run"},
-                                 {"schema_version", 1},
-                                 {"name", config.name},
-                                 {"config", config.raw},
-                                 {"provenance", provenance},
-                                 {"tasks", task_list},
-                                 {"published_values", published_sources},
-                                 {"proxy_catalogue", proxy_catalogue(catalogued)}};
+  nlohmann::json run_document = {
+      {"kind", "run"},
+      {"schema_version", 1},
+      {"name", config.name},
+      {"config", config.raw},
+      {"provenance", provenance},
+      {"tasks", task_list},
+      {"published_values", published_sources},
+      {"proxy_catalogue", proxy_catalogue(catalogued, config.proxy_options)}};
   write_json_atomically(stats_root / "run.json", run_document);
 }
 

@@ -113,6 +113,21 @@ check "tiny run without the shared pass" "$zcb" --results "$work/b2" score \
   --config "$configs/tiny.json" --no-shared-pass
 check "shared pass and separate passes are bit-identical" same_scores "$work/a" "$work/b2"
 
+# SWAP's regularised score: a composite of swap and params with the config's constants. A config
+# without them is refused before any scoring; the grid tool recomputes it for other constants.
+sed -e 's/"proxies": \[[^]]*\]/"proxies": ["swap", "swap_reg"]/' "$configs/tiny.json" \
+  >"$work/reg-no-options.json"
+check "swap_reg without mu and sigma is refused before scoring" fails_with \
+  "composite 'swap_reg' needs the option 'mu'" \
+  "$zcb" --results "$work/reg" run --config "$work/reg-no-options.json"
+sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "proxy_options": {"swap_reg": {"mu": 1000, "sigma": 1e6}},/' \
+  "$work/reg-no-options.json" >"$work/reg.json"
+check "swap_reg scored from swap and params" "$zcb" --results "$work/reg" run --config "$work/reg.json"
+check "swap_reg has statistics and a page naming its constants" bash -c \
+  "grep -q '\"name\": \"swap_reg\"' '$work/reg/stats/nb201/cifar10.json' && grep -q 'this run: mu = 1000, sigma = 1000000' '$work/reg/site/proxy-swap_reg.html'"
+check "the option grid gives one line per combination" bash -c \
+  "python3 '$src/ci/option_grid.py' '$zcb' '$work/reg' '$work/reg.json' swap_reg mu=500,1000 sigma=1e6 >'$work/grid.tsv' && [ \$(grep -c 'nb201/cifar10' '$work/grid.tsv') -eq 2 ]"
+
 # Several seeds: each scored into its own files (seed 0's are run A's bytes); the stats keep the
 # first seed's intervals and add the spread across the seeds, which the site shows.
 sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "seeds": [0, 1],/' \

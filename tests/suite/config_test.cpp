@@ -101,6 +101,37 @@ TEST(RunConfig, RunsOfOneSpaceMustHaveDisjointTasks) {
   }
 }
 
+std::string config_error(const nlohmann::json& raw) {
+  try {
+    parse_run_config(raw, "reg.json");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(RunConfig, ProxyOptionsGiveACompositesConstantsBeforeAnyScoring) {
+  nlohmann::json raw = nlohmann::json::parse(R"({
+    "runs": [{"space": "nb201", "proxies": ["swap", "swap_reg"]}],
+    "proxy_options": {"swap_reg": {"mu": 1500, "sigma": 700000}}})");
+  const RunConfig config = parse_run_config(raw, "reg.json");
+  EXPECT_EQ(config.proxy_options.at("swap_reg").at("sigma"), 700000);
+  EXPECT_EQ(scored_proxies(config.runs[0]), (std::vector<std::string>{"swap", "params"}));
+
+  // A composite whose constants are missing fails at parse time, naming the key to set.
+  raw.erase("proxy_options");
+  EXPECT_NE(config_error(raw).find("reg.json: composite 'swap_reg' needs the option 'mu' "
+                                   "(proxy_options.swap_reg.mu"),
+            std::string::npos)
+      << config_error(raw);
+  raw["proxy_options"] = {{"swap_reg", {{"mu", 1500}, {"sigma", 700000}, {"beta", 1}}}};
+  EXPECT_NE(config_error(raw).find("no option 'beta'"), std::string::npos);
+  raw["proxy_options"] = {{"tenas", {{"mu", 1}}}};
+  EXPECT_NE(config_error(raw).find("'tenas' takes no options"), std::string::npos);
+  raw["proxy_options"] = {{"swap_reg", {{"mu", "big"}}}};
+  EXPECT_NE(config_error(raw).find("'proxy_options' has the wrong type"), std::string::npos);
+}
+
 TEST(RunConfig, CommittedConfigsAreValid) {
   const auto manifests = data::manifest_names();
   int configs = 0;
