@@ -34,11 +34,23 @@ T get_or(const json& object, const std::string& key, T fallback, const std::stri
   }
 }
 
+/// `proxy_options` of @p object (config or run): only composites that take constants.
+ProxyOptions parse_proxy_options(const json& object, const std::string& where) {
+  ProxyOptions options = get_or<ProxyOptions>(object, "proxy_options", {}, where);
+  for (const auto& [name, values] : options) {
+    if (!is_composite(name) || composite_definition(name).options.empty()) {
+      throw Error(where + ".proxy_options: '" + name +
+                  "' takes no options (only composites with constants do, e.g. swap_reg)");
+    }
+  }
+  return options;
+}
+
 SpaceRun parse_space_run(const json& object, const std::string& where) {
-  check_keys(
-      object,
-      {"space", "benchmark", "tasks", "proxies", "sample", "archs", "ground_truth", "batch_size"},
-      where);
+  check_keys(object,
+             {"space", "benchmark", "tasks", "proxies", "sample", "archs", "ground_truth",
+              "batch_size", "proxy_options"},
+             where);
   SpaceRun run;
   run.space = get_or<std::string>(object, "space", "", where);
   if (run.space.empty()) throw Error(where + ": 'space' is required");
@@ -63,6 +75,7 @@ SpaceRun parse_space_run(const json& object, const std::string& where) {
   run.ground_truth = get_or<std::map<std::string, std::string>>(object, "ground_truth", {}, where);
   run.batch_size = get_or<int>(object, "batch_size", 0, where);
   if (run.batch_size < 0) throw Error(where + ": 'batch_size' must be positive");
+  run.proxy_options = parse_proxy_options(object, where);
   return run;
 }
 
@@ -114,24 +127,15 @@ RunConfig parse_run_config(const json& raw, const std::filesystem::path& source)
     config.runs.push_back(
         parse_space_run(raw.at("runs")[i], where + ".runs[" + std::to_string(i) + "]"));
   }
-  config.proxy_options =
-      get_or<std::map<std::string, std::map<std::string, double>>>(raw, "proxy_options", {}, where);
-  for (const auto& [name, options] : config.proxy_options) {
-    if (!is_composite(name) || composite_definition(name).options.empty()) {
-      throw Error(where + ".proxy_options: '" + name +
-                  "' takes no options (only composites with constants do, e.g. swap_reg)");
-    }
-  }
-  for (const SpaceRun& run : config.runs) {
-    for (const std::string& name : run.proxies) {
+  config.proxy_options = parse_proxy_options(raw, where);
+  for (std::size_t i = 0; i < config.runs.size(); ++i) {
+    for (const std::string& name : config.runs[i].proxies) {
       if (!is_composite(name)) continue;
-      const auto found = config.proxy_options.find(name);
       try {
-        check_composite_options(composite_definition(name), found == config.proxy_options.end()
-                                                                ? CompositeOptions{}
-                                                                : found->second);
+        check_composite_options(composite_definition(name),
+                                composite_options_for(config, config.runs[i], name));
       } catch (const Error& e) {
-        throw Error(where + ": " + e.what());
+        throw Error(where + ".runs[" + std::to_string(i) + "]: " + e.what());
       }
     }
   }
@@ -186,6 +190,15 @@ std::vector<std::string> scored_proxies(const SpaceRun& run) {
     }
   }
   return names;
+}
+
+std::map<std::string, double> composite_options_for(const RunConfig& config, const SpaceRun& run,
+                                                    const std::string& name) {
+  for (const ProxyOptions* options : {&run.proxy_options, &config.proxy_options}) {
+    const auto found = options->find(name);
+    if (found != options->end()) return found->second;
+  }
+  return {};
 }
 
 std::string benchmark_of(const SpaceRun& run) {

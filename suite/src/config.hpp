@@ -11,6 +11,10 @@
 
 namespace zcb {
 
+/// Constants of the composites that take them (results/composite.hpp, e.g. swap_reg's mu and
+/// sigma): composite name -> option -> value.
+using ProxyOptions = std::map<std::string, std::map<std::string, double>>;
+
 /// Which architectures of a space are scored: a fixed random sample or all of them.
 struct SampleSpec {
   std::int64_t size = 0;   ///< 0 = every architecture of the table
@@ -33,6 +37,9 @@ struct SpaceRun {
   /// Images per batch for this space; 0 = the config's batch_size. ImageNet-resolution and
   /// dense-prediction spaces cost 10-100x more per image than CIFAR ones.
   int batch_size = 0;
+  /// Composite constants for this space, replacing the config's for the composites it names
+  /// (a size prior such as swap_reg's mu is in the space's own parameter range).
+  ProxyOptions proxy_options;
 };
 
 /// Bootstrap settings of the stats stage.
@@ -56,16 +63,20 @@ struct RunConfig {
   int workers = 2;  ///< worker processes (0 = score in this process)
   int threads_per_worker = 1;
   std::string device = "auto";  ///< auto, cpu or cuda
-  /// Constants of the composites that take them (results/composite.hpp, e.g. swap_reg's mu and
-  /// sigma): composite name -> option -> value. Checked at parse time for every composite the
-  /// runs name, so a missing constant fails before any scoring.
-  std::map<std::string, std::map<std::string, double>> proxy_options;
+  /// Composite constants for every run that does not give its own (SpaceRun::proxy_options).
+  /// Checked at parse time for every composite the runs name, so a missing constant fails
+  /// before any scoring.
+  ProxyOptions proxy_options;
   nlohmann::json raw;  ///< the file as read, recorded in run.json
 };
 
 /// The proxies scored per architecture for @p run: its proxies with every rank-aggregated
 /// composite (results/composite.hpp) replaced by its components, each name once, in order.
 std::vector<std::string> scored_proxies(const SpaceRun& run);
+
+/// The constants of composite @p name in @p run: the run's own, else the config's, else none.
+std::map<std::string, double> composite_options_for(const RunConfig& config, const SpaceRun& run,
+                                                    const std::string& name);
 
 /// The benchmark table @p run scores: its own `benchmark`, else its space's.
 std::string benchmark_of(const SpaceRun& run);

@@ -19,9 +19,8 @@ std::string proxy_inputs(const Proxy& proxy) {
   return inputs;
 }
 
-nlohmann::json proxy_catalogue(
-    const std::vector<std::string>& names,
-    const std::map<std::string, std::map<std::string, double>>& options) {
+nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
+                               const std::map<std::string, std::string>& constants) {
   nlohmann::json catalogue = nlohmann::json::object();
   for (const std::string& name : names) {
     if (is_composite(name)) {
@@ -29,10 +28,8 @@ nlohmann::json proxy_catalogue(
       nlohmann::json components = nlohmann::json::array();
       for (const auto& component : definition.components) components.push_back(component.proxy);
       std::string summary = definition.summary;
-      const auto constants = options.find(name);
-      if (constants != options.end() && !constants->second.empty()) {
-        summary += "; this run: " + describe_options(constants->second);
-      }
+      const auto text = constants.find(name);
+      if (text != constants.end() && !text->second.empty()) summary += "; " + text->second;
       catalogue[name] = {{"version", definition.version},
                          {"higher_is_better", true},
                          {"paper", definition.paper},

@@ -16,11 +16,10 @@ std::string proxy_inputs(const Proxy& proxy);
 
 /// {name: {version, higher_is_better, paper, reference, variant_of, summary, inputs,
 /// components}} for @p names, registered proxies and composites alike (`components` lists a
-/// composite's proxies; empty for the others). A composite's constants from @p options (the
-/// run config's proxy_options) are named at the end of its summary, since its numbers depend on
-/// them. Throws zcb::Error on an unknown name.
-nlohmann::json proxy_catalogue(
-    const std::vector<std::string>& names,
-    const std::map<std::string, std::map<std::string, double>>& options = {});
+/// composite's proxies; empty for the others). @p constants (proxy -> text, such as "this run:
+/// mu = 1000, sigma = 1000000") is appended to a composite's summary, since its numbers depend
+/// on the run config's proxy_options. Throws zcb::Error on an unknown name.
+nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
+                               const std::map<std::string, std::string>& constants = {});
 
 }  // namespace zcb

@@ -235,10 +235,8 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
             components.push_back(
                 load_scores(paths.results_root, run.space, task_name, component.proxy, seed));
           }
-          const auto options = config.proxy_options.find(proxy);
-          input.proxies.push_back(compute_composite(
-              definition, components,
-              options == config.proxy_options.end() ? CompositeOptions{} : options->second));
+          input.proxies.push_back(
+              compute_composite(definition, components, composite_options_for(config, run, proxy)));
         }
         return input;
       };
@@ -312,24 +310,38 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
     std::cerr << "[stats] published values from " << origin << ": " << published_matched[origin]
               << " of " << count << " match a proxy and task of this run\n";
   }
-  // What the site's proxy pages say about each proxy of the run, in first-use order.
+  // What the site's proxy pages say about each proxy of the run, in first-use order, with the
+  // constants a composite was computed with ("this run: mu = 1000, ..." or one entry per space).
   std::vector<std::string> catalogued;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> constants_by_space;
   for (const SpaceRun& run : config.runs) {
     for (const std::string& proxy : run.proxies) {
       if (std::find(catalogued.begin(), catalogued.end(), proxy) == catalogued.end()) {
         catalogued.push_back(proxy);
       }
+      const std::string text = describe_options(composite_options_for(config, run, proxy));
+      if (!text.empty()) constants_by_space[proxy].emplace_back(run.space, text);
     }
   }
-  nlohmann::json run_document = {
-      {"kind", "run"},
-      {"schema_version", 1},
-      {"name", config.name},
-      {"config", config.raw},
-      {"provenance", provenance},
-      {"tasks", task_list},
-      {"published_values", published_sources},
-      {"proxy_catalogue", proxy_catalogue(catalogued, config.proxy_options)}};
+  std::map<std::string, std::string> constants;
+  for (const auto& [proxy, entries] : constants_by_space) {
+    const bool same = std::all_of(entries.begin(), entries.end(), [&](const auto& entry) {
+      return entry.second == entries[0].second;
+    });
+    std::string text = same ? "this run: " + entries[0].second : "";
+    for (std::size_t i = 0; !same && i < entries.size(); ++i) {
+      text += (i == 0 ? "" : "; ") + entries[i].first + ": " + entries[i].second;
+    }
+    constants[proxy] = text;
+  }
+  nlohmann::json run_document = {{"kind", "run"},
+                                 {"schema_version", 1},
+                                 {"name", config.name},
+                                 {"config", config.raw},
+                                 {"provenance", provenance},
+                                 {"tasks", task_list},
+                                 {"published_values", published_sources},
+                                 {"proxy_catalogue", proxy_catalogue(catalogued, constants)}};
   write_json_atomically(stats_root / "run.json", run_document);
 }
 

@@ -120,7 +120,7 @@ TEST(RunConfig, ProxyOptionsGiveACompositesConstantsBeforeAnyScoring) {
 
   // A composite whose constants are missing fails at parse time, naming the key to set.
   raw.erase("proxy_options");
-  EXPECT_NE(config_error(raw).find("reg.json: composite 'swap_reg' needs the option 'mu' "
+  EXPECT_NE(config_error(raw).find("reg.json.runs[0]: composite 'swap_reg' needs the option 'mu' "
                                    "(proxy_options.swap_reg.mu"),
             std::string::npos)
       << config_error(raw);
@@ -130,6 +130,25 @@ TEST(RunConfig, ProxyOptionsGiveACompositesConstantsBeforeAnyScoring) {
   EXPECT_NE(config_error(raw).find("'tenas' takes no options"), std::string::npos);
   raw["proxy_options"] = {{"swap_reg", {{"mu", "big"}}}};
   EXPECT_NE(config_error(raw).find("'proxy_options' has the wrong type"), std::string::npos);
+}
+
+TEST(RunConfig, ARunsProxyOptionsReplaceTheConfigsForItsSpace) {
+  // A size prior is in the space's own parameter range: NDS ImageNet networks have millions.
+  const RunConfig config = parse_run_config(nlohmann::json::parse(R"({
+    "runs": [{"space": "nb201", "proxies": ["swap_reg"]},
+             {"space": "nds_darts", "proxies": ["swap_reg"],
+              "proxy_options": {"swap_reg": {"mu": 5000, "sigma": 4e6}}}],
+    "proxy_options": {"swap_reg": {"mu": 1000, "sigma": 1e6}}})"),
+                                            "reg.json");
+  EXPECT_EQ(composite_options_for(config, config.runs[0], "swap_reg").at("mu"), 1000);
+  EXPECT_EQ(composite_options_for(config, config.runs[1], "swap_reg").at("mu"), 5000);
+  EXPECT_TRUE(composite_options_for(config, config.runs[0], "tenas").empty());
+  // Without the config-wide constants the first run has none: its index is named.
+  nlohmann::json raw = config.raw;
+  raw.erase("proxy_options");
+  EXPECT_NE(config_error(raw).find("reg.json.runs[0]: composite 'swap_reg' needs the option"),
+            std::string::npos)
+      << config_error(raw);
 }
 
 TEST(RunConfig, CommittedConfigsAreValid) {
