@@ -41,6 +41,8 @@ const std::vector<CompositeDefinition>& registry() {
        /*non_finite_ranks_last=*/true,
        {{"tenas_ntk", false}, {"tenas_lr", true}},
        {}},
+      // SWAP's count_parameters skips "auxiliary" parameters; no space here builds an auxiliary
+      // head (NDS's is training-only), so `params` is the same count.
       {"swap_reg",
        1,
        "Peng, Song, Fayek, Ciesielski, Chang, SWAP-NAS: Sample-Wise Activation Patterns for "
