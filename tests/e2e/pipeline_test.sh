@@ -124,7 +124,7 @@ sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "proxy_options": {"swap_reg": {"mu"
   "$work/reg-no-options.json" >"$work/reg.json"
 check "swap_reg scored from swap and params" "$zcb" --results "$work/reg" run --config "$work/reg.json"
 check "swap_reg has statistics and a page naming its constants" bash -c \
-  "grep -q '\"name\": \"swap_reg\"' '$work/reg/stats/nb201/cifar10.json' && grep -q 'this run: mu = 1000, sigma = 1000000' '$work/reg/site/proxy-swap_reg.html'"
+  "grep -q '\"name\": \"swap_reg\"' '$work/reg/stats/nb201/cifar10.json' && grep -q 'this run: mu = 1000, sigma = 1000000' '$work/reg/site/proxy-swap_reg.html' && grep -q '<dt>Computed from</dt><dd><a href=\"proxy-swap.html\">' '$work/reg/site/proxy-swap_reg.html'"
 check "the option grid gives one line per combination" bash -c \
   "python3 '$src/ci/option_grid.py' '$zcb' '$work/reg' '$work/reg.json' swap_reg mu=500,1000 sigma=1e6 >'$work/grid.tsv' && [ \$(grep -c 'nb201/cifar10' '$work/grid.tsv') -eq 2 ]"
 
