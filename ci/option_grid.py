@@ -57,6 +57,8 @@ def main():
     grid = parse_grid(sys.argv[5:])
     with open(config_path) as f:
         config = json.load(f)
+    if not any(composite in run.get("proxies", []) for run in config.get("runs", [])):
+        sys.exit(f"option_grid: no run of {config_path} names '{composite}'")
     raw = os.path.join(os.path.abspath(results), "raw")
     if not os.path.isdir(raw):
         sys.exit(f"option_grid: {raw} holds no scores: run `zcbench run` first")
