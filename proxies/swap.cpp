@@ -17,7 +17,7 @@
 // from torch's global RNG, which the harness seeds with the proxy seed (the reference
 // seeds once per run). The regularised form (x exp(-(P/1e3 - mu)^2 / sigma)) is the composite
 // `swap_reg` (results/src/composite.cpp), computed from this score and `params` with the run
-// config's mu and sigma, which the paper does not give.
+// config's mu and sigma: SWAP's code takes them as arguments and sets none.
 #include <algorithm>
 #include <vector>
 

@@ -50,7 +50,7 @@ const std::vector<CompositeDefinition>& registry() {
        "pym1024/SWAP: src/metrics/swap.py (cal_regular_factor; SWAP(regular=True, mu, sigma)), "
        "src/utils/utilities.py (count_parameters, in thousands)",
        "SWAP-Score x exp(-(P - mu)^2 / sigma), P = parameters / 1e3; mu and sigma are the "
-       "user's constants (proxy_options), which the paper does not give",
+       "user's constants (proxy_options): the code takes them as arguments and sets none",
        Combination::kGaussianSizeFactor,
        /*non_finite_ranks_last=*/false,
        {{"swap", true}, {"params", true}},
