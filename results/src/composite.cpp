@@ -189,27 +189,27 @@ ProxyResult compute_composite(const CompositeDefinition& definition,
       const double thousands = slots[1]->score / 1e3;
       total[i] = slots[0]->score * std::exp(-(thousands - mu) * (thousands - mu) / sigma);
     }
-  }
-  for (std::size_t c = 0; c < components.size() && combines_ranks(definition); ++c) {
-    std::vector<double> oriented(scored.size());
-    for (std::size_t i = 0; i < scored.size(); ++i) {
-      const double value = rows.at(scored[i])[c]->score;
-      // The reference turns NaN into -inf before ranking and infinities keep their side; the
-      // extreme finite doubles stand for them, so the ranks are the same.
-      const double worst = std::numeric_limits<double>::lowest();
-      const double best = std::numeric_limits<double>::max();
-      double directed = definition.components[c].higher_is_better ? value : -value;
-      if (std::isnan(value)) directed = worst;
-      if (std::isinf(directed)) directed = directed > 0 ? best : worst;
-      oriented[i] = directed;
-    }
-    if (scored.empty()) break;  // average_ranks needs at least one value
-    const std::vector<double> ranks = definition.combination == Combination::kDenseRankSum
-                                          ? dense_ranks(oriented)
-                                          : average_ranks(oriented);
-    for (std::size_t i = 0; i < scored.size(); ++i) {
-      total[i] +=
-          definition.combination == Combination::kLogRankSum ? std::log(ranks[i] / n) : ranks[i];
+  } else if (!scored.empty()) {  // average_ranks needs at least one value
+    for (std::size_t c = 0; c < components.size(); ++c) {
+      std::vector<double> oriented(scored.size());
+      for (std::size_t i = 0; i < scored.size(); ++i) {
+        const double value = rows.at(scored[i])[c]->score;
+        // The reference turns NaN into -inf before ranking and infinities keep their side; the
+        // extreme finite doubles stand for them, so the ranks are the same.
+        const double worst = std::numeric_limits<double>::lowest();
+        const double best = std::numeric_limits<double>::max();
+        double directed = definition.components[c].higher_is_better ? value : -value;
+        if (std::isnan(value)) directed = worst;
+        if (std::isinf(directed)) directed = directed > 0 ? best : worst;
+        oriented[i] = directed;
+      }
+      const std::vector<double> ranks = definition.combination == Combination::kDenseRankSum
+                                            ? dense_ranks(oriented)
+                                            : average_ranks(oriented);
+      for (std::size_t i = 0; i < scored.size(); ++i) {
+        total[i] +=
+            definition.combination == Combination::kLogRankSum ? std::log(ranks[i] / n) : ranks[i];
+      }
     }
   }
   std::map<std::int64_t, double> score_of;

@@ -124,17 +124,15 @@ void print_list(const std::string& what, const zcb::StagePaths& paths) {
       for (const auto& component : definition.components) {
         components += (components.empty() ? "" : ", ") + component.proxy;
       }
-      const bool ranks = zcb::combines_ranks(definition);
       std::string constants;
       for (const auto& option : definition.options) {
         constants += (constants.empty() ? "; needs proxy_options." + name + ": " : ", ") + option;
       }
       std::cout << std::setw(20) << name << std::setw(5) << definition.version << std::setw(8)
-                << "yes" << std::setw(34)
-                << (ranks ? "ranks of its components" : "its components' scores") << std::setw(16)
+                << "yes" << std::setw(34) << zcb::composite_inputs(definition) << std::setw(16)
                 << "-" << definition.summary << "\n    "
-                << (ranks ? "rank aggregate of " : "computed from ") << components << constants
-                << "\n    " << definition.paper << "\n    code: " << definition.reference << '\n';
+                << "computed from " << components << constants << "\n    " << definition.paper
+                << "\n    code: " << definition.reference << '\n';
     }
   } else if (what == "spaces") {
     for (const std::string& name : zcb::search_space_names()) {

@@ -19,6 +19,10 @@ std::string proxy_inputs(const Proxy& proxy) {
   return inputs;
 }
 
+std::string composite_inputs(const CompositeDefinition& definition) {
+  return combines_ranks(definition) ? "the ranks of its components" : "its components' scores";
+}
+
 nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
                                const std::map<std::string, std::string>& constants) {
   nlohmann::json catalogue = nlohmann::json::object();
@@ -36,8 +40,7 @@ nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
                          {"reference", definition.reference},
                          {"variant_of", ""},
                          {"summary", summary},
-                         {"inputs", combines_ranks(definition) ? "the ranks of its components"
-                                                               : "its components' scores"},
+                         {"inputs", composite_inputs(definition)},
                          {"components", components}};
       continue;
     }

@@ -8,11 +8,16 @@
 #include <vector>
 
 #include "zcb/proxy.hpp"
+#include "zcb/results/composite.hpp"
 
 namespace zcb {
 
 /// The inputs a proxy needs, in a few words: "batch+labels (72), no BN, shared pass".
 std::string proxy_inputs(const Proxy& proxy);
+
+/// What a composite is computed from, in a few words: "the ranks of its components" or "its
+/// components' scores".
+std::string composite_inputs(const CompositeDefinition& definition);
 
 /// {name: {version, higher_is_better, paper, reference, variant_of, summary, inputs,
 /// components}} for @p names, registered proxies and composites alike (`components` lists a
