@@ -10,13 +10,18 @@
 // Deviations: the reference runs a forward+backward first only to arm its hooks, then a second
 // forward on the same batch to accumulate K; both forwards see the same weights and batch
 // statistics, so one forward gives the same K. Each ReLU's term is computed with one matrix
-// product (2 c c^T - r_i - r_j + units) instead of two; all values are integers below 2^24, so
-// K is exactly the same (checked bit for bit on 300 NB201 architectures). K is accumulated in
-// float64, as the reference's numpy array is.
+// product (2 c c^T - r_i - r_j + units) instead of two, over blocks of 2^15 units; all values
+// are integers below 2^24, so K is exactly the same (checked bit for bit on 300 NB201
+// architectures). K is accumulated in float64, as the reference's numpy array is.
+#include <algorithm>
+
 #include "common.hpp"
 
 namespace zcb {
 namespace {
+
+/// Units (columns of the code matrix) per block: 2^15 x 128 images x 4 bytes = 16 MiB.
+constexpr std::int64_t kUnitsPerBlock = std::int64_t{1} << 15;
 
 class NaswotProxy : public Proxy {
  public:
@@ -40,15 +45,24 @@ class NaswotProxy : public Proxy {
     torch::Tensor kernel = torch::zeros(
         {batch, batch}, torch::TensorOptions().dtype(torch::kFloat64).device(context.device));
     network.hooks().on_relu_input = [&kernel, batch](const torch::Tensor& pre_activation) {
-      const torch::Tensor codes =
-          (pre_activation.detach().reshape({batch, -1}) > 0).to(torch::kFloat32);
-      // c c^T + (1 - c)(1 - c)^T = 2 c c^T - r_i - r_j + units (r = ones per image): one
-      // matrix product instead of two. Every term is an integer below 2^24, so float32 holds
-      // it exactly and K is bit-identical to the two-product form.
-      const torch::Tensor ones_per_image = codes.sum(1);
-      const torch::Tensor agree = 2.0 * codes.matmul(codes.t()) - ones_per_image.unsqueeze(1) -
-                                  ones_per_image.unsqueeze(0) + static_cast<double>(codes.size(1));
-      kernel += agree.to(torch::kFloat64);
+      const torch::Tensor flat = pre_activation.detach().reshape({batch, -1});
+      const std::int64_t units = flat.size(1);
+      // Column blocks keep the transient code matrix small (at 128x64x128x128 one ReLU's codes
+      // would be 0.5 GB of float32). Every block's term is an exact integer, so K is the same
+      // whatever the blocking.
+      for (std::int64_t first = 0; first < units; first += kUnitsPerBlock) {
+        const torch::Tensor codes =
+            (flat.narrow(1, first, std::min(kUnitsPerBlock, units - first)) > 0)
+                .to(torch::kFloat32);
+        // c c^T + (1 - c)(1 - c)^T = 2 c c^T - r_i - r_j + units (r = ones per image): one
+        // matrix product instead of two. Every term is an integer below 2^24, so float32 holds
+        // it exactly and K is bit-identical to the two-product form.
+        const torch::Tensor ones_per_image = codes.sum(1);
+        const torch::Tensor agree = 2.0 * codes.matmul(codes.t()) - ones_per_image.unsqueeze(1) -
+                                    ones_per_image.unsqueeze(0) +
+                                    static_cast<double>(codes.size(1));
+        kernel += agree.to(torch::kFloat64);
+      }
     };
     {
       torch::NoGradGuard no_grad;

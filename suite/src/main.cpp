@@ -278,6 +278,11 @@ int main(int argc, char** argv) {
   const char* shard_help =
       "score only shard I of N (0-based, e.g. 2/8) into part files; `zcbench merge` joins them";
   run->add_option("--shard", shard_text, shard_help);
+  std::string allocator_request = "auto";
+  const char* allocator_help =
+      "malloc of the worker processes: auto (tcmalloc where installed), system, tcmalloc, or a "
+      "library path (env ZCB_ALLOCATOR; same scores, see README \"Speed\")";
+  run->add_option("--allocator", allocator_request, allocator_help)->envname("ZCB_ALLOCATOR");
   std::vector<std::string> published_files;
   const char* published_help =
       "a published_values file (results/README.md) to set beside ours, besides the built-in "
@@ -308,6 +313,7 @@ int main(int argc, char** argv) {
   score->add_flag("--no-shared-pass", no_shared_pass,
                   "compute every proxy alone (same scores, more time; for checking)");
   score->add_option("--shard", shard_text, shard_help);
+  score->add_option("--allocator", allocator_request, allocator_help)->envname("ZCB_ALLOCATOR");
   auto* merge = app.add_subcommand(
       "merge", "join the part files of sharded score runs into the files `stats` reads");
   auto* stats = app.add_subcommand("stats", "compute statistics from the score files");
@@ -466,6 +472,12 @@ int main(int argc, char** argv) {
     const std::string device = zcb::resolve_device(config.device);
     provenance["device"] = device;
     provenance["threads_per_worker"] = config.threads_per_worker;
+    // Resolved before any stage, so that a bad --allocator stops before fetching.
+    zcb::WorkerAllocator worker_allocator{zcb::active_allocator(), ""};  // in-process scoring
+    if ((run->parsed() || score->parsed()) && (workers >= 0 ? workers : config.workers) > 0) {
+      worker_allocator =
+          zcb::resolve_worker_allocator(allocator_request, zcb::default_library_dirs());
+    }
 
     if (run->parsed()) {
       const auto benchmarks = zcb::benchmarks_of(config);
@@ -488,6 +500,7 @@ int main(int argc, char** argv) {
       options.device = device;
       options.environment = provenance;
       options.worker_executable = self_executable();
+      options.allocator = worker_allocator;
       zcb::JobRunner runner;
       options.run_in_process = [&runner](const zcb::Job& job) { return runner.run(job); };
       const auto summary = zcb::run_score_stage(config, options);

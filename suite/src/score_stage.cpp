@@ -67,7 +67,17 @@ struct WorkerProcess {
   std::optional<Job> job;
 };
 
-WorkerProcess spawn_worker(const fs::path& executable, int threads) {
+WorkerProcess spawn_worker(const fs::path& executable, int threads,
+                           const WorkerAllocator& allocator) {
+  // Everything the child needs is built here: between fork() and exec() it must not allocate.
+  const std::string exe = executable.string();
+  const std::string thread_arg = std::to_string(threads);
+  const std::vector<std::string> environment = worker_environment(allocator, environ);
+  std::vector<char*> envp;
+  for (const std::string& variable : environment)
+    envp.push_back(const_cast<char*>(variable.c_str()));
+  envp.push_back(nullptr);
+  const char* argv[] = {exe.c_str(), "worker", "--threads", thread_arg.c_str(), nullptr};
   int to_child[2], from_child[2];
   if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
     throw Error(std::string("cannot create worker pipes: ") + std::strerror(errno));
@@ -77,10 +87,7 @@ WorkerProcess spawn_worker(const fs::path& executable, int threads) {
   if (pid == 0) {
     dup2(to_child[0], STDIN_FILENO);
     dup2(from_child[1], STDOUT_FILENO);
-    const std::string exe = executable.string();
-    const std::string thread_arg = std::to_string(threads);
-    execl(exe.c_str(), exe.c_str(), "worker", "--threads", thread_arg.c_str(),
-          static_cast<char*>(nullptr));
+    execve(exe.c_str(), const_cast<char* const*>(argv), envp.data());
     std::perror("zcbench: cannot exec the worker");
     _exit(127);
   }
@@ -351,7 +358,9 @@ class ScoreStage {
                         {{"note",
                           "wall-clock milliseconds; kept apart from the scores, which "
                           "are bit-reproducible"},
-                         {"device", options_.device}});
+                         {"device", options_.device},
+                         // Timings and peak memory depend on it; the scores do not.
+                         {"worker_allocator", options_.allocator.describe()}});
       state.dirty = false;
     }
     last_checkpoint_ = Clock::now();
@@ -401,7 +410,8 @@ class ScoreStage {
     count = std::min<int>(count, static_cast<int>(queue_.size()));
     std::vector<WorkerProcess> workers;
     for (int i = 0; i < count; ++i) {
-      workers.push_back(spawn_worker(options_.worker_executable, config_.threads_per_worker));
+      workers.push_back(
+          spawn_worker(options_.worker_executable, config_.threads_per_worker, options_.allocator));
     }
     auto busy = [&]() {
       return std::any_of(workers.begin(), workers.end(),
@@ -418,7 +428,8 @@ class ScoreStage {
           queue_.push_front(std::move(*worker.job));
           worker.job.reset();
           handle_worker_exit(worker);
-          worker = spawn_worker(options_.worker_executable, config_.threads_per_worker);
+          worker = spawn_worker(options_.worker_executable, config_.threads_per_worker,
+                                options_.allocator);
         }
       }
       std::vector<pollfd> fds;
@@ -448,7 +459,8 @@ class ScoreStage {
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
           handle_worker_exit(worker);
           if (!g_stop_requested.load() && (!queue_.empty() || busy())) {
-            worker = spawn_worker(options_.worker_executable, config_.threads_per_worker);
+            worker = spawn_worker(options_.worker_executable, config_.threads_per_worker,
+                                  options_.allocator);
           }
         }
       }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "allocator.hpp"
 #include "config.hpp"
 #include "job.hpp"
 
@@ -33,6 +34,10 @@ struct ScoreOptions {
   std::string device = "cpu";               ///< resolved device
   nlohmann::json environment;               ///< provenance recorded with every score file
   std::filesystem::path worker_executable;  ///< the zcbench binary (for `zcbench worker`)
+  /// The malloc the workers start with (allocator.hpp); the in-process path keeps this
+  /// process's own. Recorded in the timing files, not in the score files: it changes
+  /// timings and peak memory, never a score.
+  WorkerAllocator allocator{"system", ""};
   /// Scores a job in this process (used when workers == 0).
   std::function<JobResult(const Job&)> run_in_process;
 };

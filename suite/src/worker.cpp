@@ -6,10 +6,6 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-#if defined(__GLIBC__)
-#include <malloc.h>  // malloc_trim
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,6 +15,7 @@
 #include <map>
 #include <new>
 
+#include "allocator.hpp"
 #include "zcb/data/images.hpp"
 #include "zcb/error.hpp"
 #include "zcb/network.hpp"
@@ -203,10 +200,9 @@ namespace {
 /// that is not possible, so that no lifetime peak is passed off as a per-job one.
 bool reset_peak_rss() {
   // Hand the heap's free pages back first: otherwise memory an earlier, larger job freed stays
-  // resident and counts as this job's peak.
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
+  // resident and counts as this job's peak (with tcmalloc, which keeps every freed span, all
+  // of it would).
+  release_free_heap_memory();
   std::ofstream clear_refs("/proc/self/clear_refs");
   if (!clear_refs) return false;
   clear_refs << "5";

@@ -105,9 +105,15 @@ check "check-complexity fails on an unexplained mismatch only" \
 
 # 2. Determinism: the same config twice (and with another worker count) gives byte-identical
 # score files.
-check "tiny run A" "$zcb" --results "$work/a" score --config "$configs/tiny.json"
+# A runs its workers on glibc's malloc, B on the default (tcmalloc where installed).
+check "tiny run A" "$zcb" --results "$work/a" score --config "$configs/tiny.json" --allocator system
 check "tiny run B, one worker" "$zcb" --results "$work/b" score --config "$configs/tiny.json" --workers 1
 check "runs A and B are bit-identical" same_scores "$work/a" "$work/b"
+check "the timing files name the workers' malloc" bash -c \
+  "grep -qa '\"worker_allocator\":\"system\"' '$work/a/raw/nb201/cifar10/naswot/seed-0.timing.h5' &&
+   grep -qa '\"worker_allocator\":\"' '$work/b/raw/nb201/cifar10/naswot/seed-0.timing.h5'"
+check "an unknown --allocator stops before any stage" fails_with "expected auto, system, tcmalloc" \
+  "$zcb" --results "$work/bad-alloc" run --config "$configs/tiny.json" --allocator jemalloc
 # Proxies computed from one shared pass give the same bits as each computed alone.
 check "tiny run without the shared pass" "$zcb" --results "$work/b2" score \
   --config "$configs/tiny.json" --no-shared-pass

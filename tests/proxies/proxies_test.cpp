@@ -80,6 +80,31 @@ TEST_F(ProxyTest, JacobCovEigvalshMatchesNumpyEig) {
 }
 TEST_F(ProxyTest, Naswot) { EXPECT_NEAR(score("naswot"), 46.340785980409493, 1e-9); }
 
+// At 96x96 a ReLU of the toy has 4 x 96 x 96 = 36,864 units, more than naswot's block of
+// 2^15: the blocked kernel must equal K summed directly, c c^T + (1 - c)(1 - c)^T in float64.
+TEST_F(ProxyTest, NaswotBlocksGiveTheDirectKernel) {
+  torch::manual_seed(2);
+  const torch::Tensor inputs = torch::randn({8, 3, 96, 96});
+  torch::Tensor kernel = torch::zeros({8, 8}, torch::kFloat64);
+  double expected = 0;
+  {
+    torch::manual_seed(1);
+    ToyNetwork network;
+    network.hooks().on_relu_input = [&kernel](const torch::Tensor& pre_activation) {
+      const torch::Tensor codes = (pre_activation.reshape({8, -1}) > 0).to(torch::kFloat64);
+      kernel += codes.matmul(codes.t()) + (1 - codes).matmul((1 - codes).t());
+    };
+    torch::NoGradGuard no_grad;
+    network.forward(inputs);
+    expected = std::get<1>(torch::linalg_slogdet(kernel)).item<double>();
+  }
+  const auto proxy = make_proxy("naswot");
+  torch::manual_seed(1);
+  ToyNetwork network;
+  EXPECT_EQ(test::score_with_requirements(*proxy, network, inputs, labels_, task_, &complexity_),
+            expected);
+}
+
 TEST_F(ProxyTest, SameInputsSameBits) {
   for (const std::string& name : proxy_names()) {
     if (!test::scores_benchmark_network(name)) continue;  // needs a space's own variant
