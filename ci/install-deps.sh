@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libtorch-dev libopenblas0-openmp
-  libtcmalloc-minimal4  # the workers' malloc: 2x at 224-256 px (README "Speed")
+  libtcmalloc-minimal4  # the workers' malloc: 1.4x at 224-256 px (README "Speed")
   libhdf5-dev nlohmann-json3-dev libboost-math-dev libcli11-dev libkainjow-mustache-dev
   libcurl4-openssl-dev zlib1g-dev libbz2-dev libjpeg62-turbo-dev libgtest-dev libgmock-dev libbenchmark-dev
   doxygen graphviz chromium
