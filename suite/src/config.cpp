@@ -46,10 +46,23 @@ ProxyOptions parse_proxy_options(const json& object, const std::string& where) {
   return options;
 }
 
+/// `proxy_batch_size` of @p object (config or run): proxy name -> images per batch, > 0.
+std::map<std::string, int> parse_proxy_batch_size(const json& object, const std::string& where) {
+  const auto sizes = get_or<std::map<std::string, int>>(object, "proxy_batch_size", {}, where);
+  for (const auto& [name, size] : sizes) {
+    if (size <= 0) throw Error(where + ".proxy_batch_size." + name + " must be positive");
+    if (is_composite(name)) {
+      throw Error(where + ".proxy_batch_size: '" + name +
+                  "' is a composite; give its components' batch sizes");
+    }
+  }
+  return sizes;
+}
+
 SpaceRun parse_space_run(const json& object, const std::string& where) {
   check_keys(object,
              {"space", "benchmark", "tasks", "proxies", "sample", "archs", "ground_truth",
-              "batch_size", "proxy_options"},
+              "batch_size", "proxy_options", "proxy_batch_size"},
              where);
   SpaceRun run;
   run.space = get_or<std::string>(object, "space", "", where);
@@ -76,6 +89,7 @@ SpaceRun parse_space_run(const json& object, const std::string& where) {
   run.batch_size = get_or<int>(object, "batch_size", 0, where);
   if (run.batch_size < 0) throw Error(where + ": 'batch_size' must be positive");
   run.proxy_options = parse_proxy_options(object, where);
+  run.proxy_batch_size = parse_proxy_batch_size(object, where);
   return run;
 }
 
@@ -83,10 +97,11 @@ SpaceRun parse_space_run(const json& object, const std::string& where) {
 
 RunConfig parse_run_config(const json& raw, const std::filesystem::path& source) {
   const std::string where = source.string();
-  check_keys(raw,
-             {"name", "base_seed", "seeds", "batch_size", "runs", "statistics", "bootstrap",
-              "workers", "threads_per_worker", "device", "description", "proxy_options"},
-             where);
+  check_keys(
+      raw,
+      {"name", "base_seed", "seeds", "batch_size", "runs", "statistics", "bootstrap", "workers",
+       "threads_per_worker", "device", "description", "proxy_options", "proxy_batch_size"},
+      where);
   RunConfig config;
   config.source = source;
   config.raw = raw;
@@ -128,6 +143,26 @@ RunConfig parse_run_config(const json& raw, const std::filesystem::path& source)
         parse_space_run(raw.at("runs")[i], where + ".runs[" + std::to_string(i) + "]"));
   }
   config.proxy_options = parse_proxy_options(raw, where);
+  config.proxy_batch_size = parse_proxy_batch_size(raw, where);
+  // A batch size for a proxy that no run scores is a typo, not a setting.
+  for (std::size_t i = 0; i < config.runs.size(); ++i) {
+    const std::vector<std::string> scored = scored_proxies(config.runs[i]);
+    for (const auto& [name, size] : config.runs[i].proxy_batch_size) {
+      if (std::find(scored.begin(), scored.end(), name) == scored.end()) {
+        throw Error(where + ".runs[" + std::to_string(i) + "].proxy_batch_size: '" + name +
+                    "' is not scored by this run");
+      }
+    }
+  }
+  for (const auto& [name, size] : config.proxy_batch_size) {
+    const bool scored = std::any_of(config.runs.begin(), config.runs.end(), [&](const SpaceRun& r) {
+      const std::vector<std::string> names = scored_proxies(r);
+      return std::find(names.begin(), names.end(), name) != names.end();
+    });
+    if (!scored) {
+      throw Error(where + ".proxy_batch_size: '" + name + "' is not scored by any run");
+    }
+  }
   for (std::size_t i = 0; i < config.runs.size(); ++i) {
     for (const std::string& name : config.runs[i].proxies) {
       if (!is_composite(name)) continue;
@@ -207,6 +242,12 @@ std::string benchmark_of(const SpaceRun& run) {
 
 int batch_size_for(const RunConfig& config, const SpaceRun& run) {
   return run.batch_size > 0 ? run.batch_size : config.batch_size;
+}
+
+std::map<std::string, int> proxy_batch_sizes_for(const RunConfig& config, const SpaceRun& run) {
+  std::map<std::string, int> sizes = config.proxy_batch_size;
+  for (const auto& [name, size] : run.proxy_batch_size) sizes[name] = size;
+  return sizes;
 }
 
 }  // namespace zcb

@@ -40,6 +40,9 @@ struct SpaceRun {
   /// Composite constants for this space, replacing the config's for the composites it names
   /// (a size prior such as swap_reg's mu is in the space's own parameter range).
   ProxyOptions proxy_options;
+  /// Batch sizes that replace a proxy's own for this space (naswot's reference 128, say, by
+  /// the one minibatch NAS-Bench-Suite-Zero gave every proxy), on top of the config's.
+  std::map<std::string, int> proxy_batch_size;
 };
 
 /// Bootstrap settings of the stats stage.
@@ -67,6 +70,8 @@ struct RunConfig {
   /// Checked at parse time for every composite the runs name, so a missing constant fails
   /// before any scoring.
   ProxyOptions proxy_options;
+  /// Batch sizes that replace a proxy's own in every run (SpaceRun::proxy_batch_size).
+  std::map<std::string, int> proxy_batch_size;
   nlohmann::json raw;  ///< the file as read, recorded in run.json
 };
 
@@ -83,6 +88,11 @@ std::string benchmark_of(const SpaceRun& run);
 
 /// The batch size @p run scores with: its own, else the config's.
 int batch_size_for(const RunConfig& config, const SpaceRun& run);
+
+/// Per-proxy batch sizes of @p run: the config's `proxy_batch_size`, with the run's own
+/// entries replacing them proxy by proxy. A proxy not listed keeps its own batch size, else
+/// batch_size_for().
+std::map<std::string, int> proxy_batch_sizes_for(const RunConfig& config, const SpaceRun& run);
 
 /// Reads and validates a config; unknown keys and bad values are errors naming the key.
 RunConfig read_run_config(const std::filesystem::path& path);

@@ -58,6 +58,7 @@ nlohmann::json to_json(const Job& job) {
           {"arch", job.arch},
           {"base_seed", job.base_seed},
           {"batch_size", job.batch_size},
+          {"proxy_batch_sizes", job.proxy_batch_sizes},
           {"proxies", job.proxies},
           {"image_files", images},
           {"device", job.device},
@@ -73,6 +74,7 @@ Job job_from_json(const nlohmann::json& json) {
   job.arch = json.at("arch").get<std::string>();
   job.base_seed = json.at("base_seed").get<std::uint64_t>();
   job.batch_size = json.at("batch_size").get<int>();
+  job.proxy_batch_sizes = json.value("proxy_batch_sizes", std::map<std::string, int>());
   job.proxies = json.at("proxies").get<std::vector<std::string>>();
   for (const auto& item : json.at("image_files").items()) {
     job.image_files[item.key()] = item.value().get<std::string>();

@@ -25,6 +25,8 @@ struct Job {
   std::string arch;
   std::uint64_t base_seed = 0;
   int batch_size = 64;  ///< default batch; a proxy may ask for its own size
+  /// Batch sizes that replace those proxies' own (the run config's `proxy_batch_size`).
+  std::map<std::string, int> proxy_batch_sizes;
   std::vector<std::string> proxies;
   std::map<std::string, std::filesystem::path> image_files;  ///< of the `images` manifest
   std::string device = "cpu";

@@ -46,12 +46,15 @@ nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
     }
     const auto proxy = make_proxy(name);
     const ProxyInfo info = proxy->info();
+    std::string summary = info.summary;
+    const auto text = constants.find(name);
+    if (text != constants.end() && !text->second.empty()) summary += "; " + text->second;
     catalogue[name] = {{"version", proxy->version()},
                        {"higher_is_better", proxy->higher_is_better()},
                        {"paper", info.paper},
                        {"reference", info.reference},
                        {"variant_of", info.variant_of},
-                       {"summary", info.summary},
+                       {"summary", summary},
                        {"inputs", proxy_inputs(*proxy)},
                        {"components", nlohmann::json::array()}};
   }

@@ -22,8 +22,9 @@ std::string composite_inputs(const CompositeDefinition& definition);
 /// {name: {version, higher_is_better, paper, reference, variant_of, summary, inputs,
 /// components}} for @p names, registered proxies and composites alike (`components` lists a
 /// composite's proxies; empty for the others). @p constants (proxy -> text, such as "this run:
-/// mu = 1000, sigma = 1000000") is appended to a composite's summary, since its numbers depend
-/// on the run config's proxy_options. Throws zcb::Error on an unknown name.
+/// mu = 1000, sigma = 1000000" or "this run: batch 32 ...") is appended to the proxy's summary,
+/// since its numbers depend on the run config's proxy_options or proxy_batch_size. Throws
+/// zcb::Error on an unknown name.
 nlohmann::json proxy_catalogue(const std::vector<std::string>& names,
                                const std::map<std::string, std::string>& constants = {});
 

@@ -170,6 +170,7 @@ class ScoreStage {
       const std::string& table_sha = plan.table_sha256;
       const std::vector<std::int64_t>& archs = plan.archs;
       const std::vector<std::string>& tasks = plan.tasks;
+      const std::map<std::string, int> proxy_batches = proxy_batch_sizes_for(config_, run);
       for (const std::string& task_name : tasks) {
         const TaskInfo& task = table.task(task_name).info;
         for (int seed : config_.seeds) {
@@ -178,8 +179,10 @@ class ScoreStage {
           std::map<std::int64_t, std::vector<std::string>> missing;
           for (const std::string& proxy_name : scored_proxies(run)) {
             const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
-            KeyState& state = open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
-                                       batch_size_for(config_, run), table_sha, image_hashes);
+            const auto replaced = proxy_batches.find(proxy_name);
+            KeyState& state = open_key(
+                run.space, task, proxy_name, seed, *proxy, base_seed, batch_size_for(config_, run),
+                replaced != proxy_batches.end() ? replaced->second : 0, table_sha, image_hashes);
             for (std::size_t position = 0; position < archs.size(); ++position) {
               const std::int64_t arch = archs[position];
               if (shard_of(run.space, task.name, seed, static_cast<std::int64_t>(position),
@@ -203,6 +206,7 @@ class ScoreStage {
             job.arch = table.arch_strings.at(static_cast<std::size_t>(arch));
             job.base_seed = base_seed;
             job.batch_size = batch_size_for(config_, run);
+            job.proxy_batch_sizes = proxy_batches;
             job.proxies = std::move(proxies);
             // image_files are attached when the job starts (with_image_files): a copy of the
             // whole manifest (1,300 ImageNet JPEG paths) in every queued job took 150 kB a job.
@@ -218,7 +222,8 @@ class ScoreStage {
 
   KeyState& open_key(const std::string& space, const TaskInfo& task, const std::string& proxy_name,
                      int seed, const Proxy& proxy, std::uint64_t base_seed, int batch_size,
-                     const std::string& table_sha, const nlohmann::json& image_hashes) {
+                     int replaced_batch_size, const std::string& table_sha,
+                     const nlohmann::json& image_hashes) {
     const KeyId id{space, task.name, proxy_name, seed};
     auto found = keys_.find(id);
     if (found != keys_.end()) return found->second;
@@ -227,7 +232,14 @@ class ScoreStage {
         ScoreKey{space, task.name, proxy_name, seed, options_.shard_index, options_.shard_count};
     state.path = score_path(options_.results_root, state.key);
 
-    const ProxyRequirements needs = proxy.requirements();
+    ProxyRequirements needs = proxy.requirements();
+    if (replaced_batch_size > 0) {
+      if (!needs.needs_data) {
+        throw Error("proxy_batch_size: '" + proxy_name +
+                    "' reads no images, so it takes no batch size");
+      }
+      needs.batch_size = replaced_batch_size;
+    }
     // The imagenet-val-227-approx files count only where they are read, so score files of
     // other tasks keep the settings hash they had before those files joined the manifest.
     nlohmann::json task_images = nlohmann::json::object();

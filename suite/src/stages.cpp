@@ -311,26 +311,34 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
               << " of " << count << " match a proxy and task of this run\n";
   }
   // What the site's proxy pages say about each proxy of the run, in first-use order, with the
-  // constants a composite was computed with ("this run: mu = 1000, ..." or one entry per space).
+  // constants a composite was computed with ("this run: mu = 1000, ..." or one entry per space)
+  // and any batch size the config gave a proxy in place of its own.
   std::vector<std::string> catalogued;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> constants_by_space;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> settings_by_space;
   for (const SpaceRun& run : config.runs) {
+    const std::map<std::string, int> batches = proxy_batch_sizes_for(config, run);
     for (const std::string& proxy : run.proxies) {
       if (std::find(catalogued.begin(), catalogued.end(), proxy) == catalogued.end()) {
         catalogued.push_back(proxy);
       }
-      const std::string text = describe_options(composite_options_for(config, run, proxy));
-      if (!text.empty()) constants_by_space[proxy].emplace_back(run.space, text);
+      const auto batch = batches.find(proxy);
+      const std::string text =
+          batch != batches.end()
+              ? "batch " + std::to_string(batch->second) + " (the run config's proxy_batch_size)"
+              : describe_options(composite_options_for(config, run, proxy));
+      settings_by_space[proxy].emplace_back(run.space, text);
     }
   }
   std::map<std::string, std::string> constants;
-  for (const auto& [proxy, entries] : constants_by_space) {
+  for (const auto& [proxy, entries] : settings_by_space) {
     const bool same = std::all_of(entries.begin(), entries.end(), [&](const auto& entry) {
       return entry.second == entries[0].second;
     });
+    if (same && entries[0].second.empty()) continue;
     std::string text = same ? "this run: " + entries[0].second : "";
     for (std::size_t i = 0; !same && i < entries.size(); ++i) {
-      text += (i == 0 ? "" : "; ") + entries[i].first + ": " + entries[i].second;
+      text += (i == 0 ? "" : "; ") + entries[i].first + ": " +
+              (entries[i].second.empty() ? "its own" : entries[i].second);
     }
     constants[proxy] = text;
   }

@@ -143,9 +143,17 @@ void set_score(ProxyOutcome& outcome, double score) {
   outcome.status = std::isfinite(score) ? RowStatus::kOk : RowStatus::kNonFinite;
 }
 
+/// @p proxy's requirements in @p job: its batch size replaced where the run config sets one.
+ProxyRequirements requirements_for(const Proxy& proxy, const Job& job) {
+  ProxyRequirements needs = proxy.requirements();
+  const auto replaced = job.proxy_batch_sizes.find(proxy.name());
+  if (replaced != job.proxy_batch_sizes.end()) needs.batch_size = replaced->second;
+  return needs;
+}
+
 /// Proxies that can share one build and one pass: same pass kind and same requirements.
-std::string group_key(const Proxy& proxy) {
-  const ProxyRequirements needs = proxy.requirements();
+std::string group_key(const Proxy& proxy, const Job& job) {
+  const ProxyRequirements needs = requirements_for(proxy, job);
   return std::to_string(static_cast<int>(proxy.shared_pass())) + "/" +
          std::to_string(needs.needs_data) + std::to_string(needs.needs_labels) +
          std::to_string(needs.batch_norm) + std::to_string(needs.float64) + "/" +
@@ -158,7 +166,7 @@ std::string group_key(const Proxy& proxy) {
 std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, ProxyContext& context,
                                           Complexity& complexity, double& build_ms) {
   SearchSpace& space = state_->space(job.space);
-  const ProxyRequirements needs = proxy.requirements();
+  const ProxyRequirements needs = requirements_for(proxy, job);
   const torch::Device device(job.device);
   complexity = space.complexity(job.arch, job.task);
 
@@ -317,7 +325,7 @@ JobResult JobRunner::run(const Job& job) {
     std::string key;
     try {
       const Proxy& proxy = state_->proxy(name);
-      if (job.shared_pass && proxy.shared_pass() != SharedPass::kNone) key = group_key(proxy);
+      if (job.shared_pass && proxy.shared_pass() != SharedPass::kNone) key = group_key(proxy, job);
     } catch (const std::exception&) {
       // An unknown proxy is reported by run_alone with the registry's message.
     }

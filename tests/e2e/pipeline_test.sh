@@ -134,6 +134,23 @@ check "swap_reg has statistics and a page naming its constants" bash -c \
 check "the option grid gives one line per combination" bash -c \
   "python3 '$src/ci/option_grid.py' '$zcb' '$work/reg' '$work/reg.json' swap_reg mu=500,1000 sigma=1e6 >'$work/grid.tsv' && [ \$(grep -c 'nb201/cifar10' '$work/grid.tsv') -eq 2 ]"
 
+# A proxy's own batch replaced by the config (NAS-Bench-Suite-Zero gave every proxy one
+# minibatch): naswot at 64 instead of its 128 is a setting of its own with its own scores, the
+# other proxies keep run A's bytes, and the proxy page says which batch this run used.
+sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "proxy_batch_size": {"naswot": 64},/' \
+  -e 's/"proxies": \[[^]]*\]/"proxies": ["synflow", "naswot"]/' \
+  "$configs/tiny.json" >"$work/batch.json"
+check "naswot at the config's batch of 64" "$zcb" --results "$work/batch" run --config "$work/batch.json"
+batch_raw="$work/batch/raw/nb201/cifar10"
+check "naswot's settings say 64 and its scores differ from run A's; synflow keeps A's bytes" bash -c \
+  "grep -qa '\"batch_size\":64' '$batch_raw/naswot/seed-0.h5' && ! cmp -s '$batch_raw/naswot/seed-0.h5' '$work/a/raw/nb201/cifar10/naswot/seed-0.h5' && cmp '$batch_raw/synflow/seed-0.h5' '$work/a/raw/nb201/cifar10/synflow/seed-0.h5'"
+check "the proxy page names the batch" grep -q 'this run: batch 64' "$work/batch/site/proxy-naswot.html"
+sed -e 's/"naswot": 64/"params": 64/' -e 's/"proxies": \["synflow", "naswot"\]/"proxies": ["params"]/' \
+  "$work/batch.json" >"$work/batch-params.json"
+check "a batch size for a proxy that reads no images is refused" fails_with \
+  "'params' reads no images, so it takes no batch size" \
+  "$zcb" --results "$work/batch-params" run --config "$work/batch-params.json"
+
 # Several seeds: each scored into its own files (seed 0's are run A's bytes); the stats keep the
 # first seed's intervals and add the spread across the seeds, which the site shows.
 sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "seeds": [0, 1],/' \

@@ -151,6 +151,41 @@ TEST(RunConfig, ARunsProxyOptionsReplaceTheConfigsForItsSpace) {
       << config_error(raw);
 }
 
+TEST(RunConfig, ProxyBatchSizesReplaceAProxysOwnPerRun) {
+  // NAS-Bench-Suite-Zero gave every proxy one minibatch of 32 on TransNAS-Bench-101; naswot's
+  // own is 128.
+  const RunConfig config = parse_run_config(nlohmann::json::parse(R"({
+    "runs": [{"space": "nb201", "proxies": ["naswot", "tenas"]},
+             {"space": "transnas_micro", "proxies": ["naswot", "snip"],
+              "proxy_batch_size": {"naswot": 32, "snip": 32}}],
+    "proxy_batch_size": {"naswot": 64, "tenas_ntk": 16}})"),
+                                            "batch.json");
+  EXPECT_EQ(proxy_batch_sizes_for(config, config.runs[0]),
+            (std::map<std::string, int>{{"naswot", 64}, {"tenas_ntk", 16}}));
+  EXPECT_EQ(proxy_batch_sizes_for(config, config.runs[1]),
+            (std::map<std::string, int>{{"naswot", 32}, {"snip", 32}, {"tenas_ntk", 16}}));
+
+  nlohmann::json raw = config.raw;
+  raw["runs"][1]["proxy_batch_size"]["snip"] = 0;
+  EXPECT_NE(config_error(raw).find("runs[1].proxy_batch_size.snip must be positive"),
+            std::string::npos)
+      << config_error(raw);
+  raw = config.raw;
+  raw["runs"][1]["proxy_batch_size"] = {{"synflow", 8}};
+  EXPECT_NE(config_error(raw).find("runs[1].proxy_batch_size: 'synflow' is not scored by this run"),
+            std::string::npos)
+      << config_error(raw);
+  raw = config.raw;
+  raw["proxy_batch_size"] = {{"zico", 8}};
+  EXPECT_NE(config_error(raw).find("proxy_batch_size: 'zico' is not scored by any run"),
+            std::string::npos)
+      << config_error(raw);
+  raw["proxy_batch_size"] = {{"tenas", 8}};
+  EXPECT_NE(config_error(raw).find("'tenas' is a composite; give its components' batch sizes"),
+            std::string::npos)
+      << config_error(raw);
+}
+
 TEST(RunConfig, CommittedConfigsAreValid) {
   const auto manifests = data::manifest_names();
   int configs = 0;
