@@ -38,6 +38,10 @@ fails_with() {  # fails_with <expected text> <command...>: exit code 2 and the t
     return 1
   }
 }
+tiny_variant() {  # tiny_variant OUT 'TOP-LEVEL "KEY": VALUE' 'PROXY NAMES, QUOTED': a tiny.json variant
+  sed -e "s/\"base_seed\": 0,/\"base_seed\": 0,\n  $2,/" \
+    -e "s/\"proxies\": \[[^]]*\]/\"proxies\": [$3]/" "$configs/tiny.json" >"$1"
+}
 same_scores() {  # byte-identical score files in two results roots
   local a="$1" b="$2" n=0
   while IFS= read -r file; do
@@ -137,9 +141,7 @@ check "the option grid gives one line per combination" bash -c \
 # A proxy's own batch replaced by the config (NAS-Bench-Suite-Zero gave every proxy one
 # minibatch): naswot at 64 instead of its 128 is a setting of its own with its own scores, the
 # other proxies keep run A's bytes, and the proxy page says which batch this run used.
-sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "proxy_batch_size": {"naswot": 64},/' \
-  -e 's/"proxies": \[[^]]*\]/"proxies": ["synflow", "naswot"]/' \
-  "$configs/tiny.json" >"$work/batch.json"
+tiny_variant "$work/batch.json" '"proxy_batch_size": {"naswot": 64}' '"synflow", "naswot"'
 check "naswot at the config's batch of 64" "$zcb" --results "$work/batch" run --config "$work/batch.json"
 batch_raw="$work/batch/raw/nb201/cifar10"
 check "naswot's settings say 64 and its scores differ from run A's; synflow keeps A's bytes" bash -c \
@@ -153,9 +155,7 @@ check "a batch size for a proxy that reads no images is refused" fails_with \
 
 # Several seeds: each scored into its own files (seed 0's are run A's bytes); the stats keep the
 # first seed's intervals and add the spread across the seeds, which the site shows.
-sed -e 's/"base_seed": 0,/"base_seed": 0,\n  "seeds": [0, 1],/' \
-  -e 's/"proxies": \[[^]]*\]/"proxies": ["params", "synflow", "naswot"]/' \
-  "$configs/tiny.json" >"$work/two-seeds.json"
+tiny_variant "$work/two-seeds.json" '"seeds": [0, 1]' '"params", "synflow", "naswot"'
 check "a run of two seeds" "$zcb" --results "$work/seeds" run --config "$work/two-seeds.json"
 seed_dir="$work/seeds/raw/nb201/cifar10/synflow"
 check "seed 0 equals run A, seed 1 has its own scores" bash -c \
