@@ -420,11 +420,12 @@ class ScoreStage {
   void run_with_workers(int count) {
     signal(SIGPIPE, SIG_IGN);  // a dead worker must surface as EPIPE, not kill the planner
     count = std::min<int>(count, static_cast<int>(queue_.size()));
+    auto spawn = [this] {
+      return spawn_worker(options_.worker_executable, config_.threads_per_worker,
+                          options_.allocator);
+    };
     std::vector<WorkerProcess> workers;
-    for (int i = 0; i < count; ++i) {
-      workers.push_back(
-          spawn_worker(options_.worker_executable, config_.threads_per_worker, options_.allocator));
-    }
+    for (int i = 0; i < count; ++i) workers.push_back(spawn());
     auto busy = [&]() {
       return std::any_of(workers.begin(), workers.end(),
                          [](const WorkerProcess& w) { return w.job.has_value(); });
@@ -440,8 +441,7 @@ class ScoreStage {
           queue_.push_front(std::move(*worker.job));
           worker.job.reset();
           handle_worker_exit(worker);
-          worker = spawn_worker(options_.worker_executable, config_.threads_per_worker,
-                                options_.allocator);
+          worker = spawn();
         }
       }
       std::vector<pollfd> fds;
@@ -471,8 +471,7 @@ class ScoreStage {
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
           handle_worker_exit(worker);
           if (!g_stop_requested.load() && (!queue_.empty() || busy())) {
-            worker = spawn_worker(options_.worker_executable, config_.threads_per_worker,
-                                  options_.allocator);
+            worker = spawn();
           }
         }
       }
