@@ -45,6 +45,10 @@ std::vector<std::string> default_library_dirs() {
 WorkerAllocator resolve_worker_allocator(const std::string& request,
                                          const std::vector<std::string>& search_dirs) {
   if (request == "system") return {"system", ""};
+#if defined(__SANITIZE_ADDRESS__)
+  // A sanitizer build owns malloc; a preloaded allocator would come before its runtime.
+  if (request == "auto") return {"system", ""};
+#endif
   if (request == "auto" || request == "tcmalloc") {
     for (const std::string& dir : search_dirs) {
       const fs::path candidate = fs::path(dir) / kTcmallocLibrary;

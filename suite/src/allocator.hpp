@@ -22,10 +22,10 @@ struct WorkerAllocator {
   std::string describe() const;
 };
 
-/// Resolves an --allocator request: "auto" (tcmalloc where its library is installed, else the
-/// system malloc), "system", "tcmalloc" (an error where it is not installed), or the path of a
-/// malloc library to preload. @p search_dirs are where "tcmalloc" is looked for (tests pass
-/// their own). Throws zcb::Error naming the request for anything else.
+/// Resolves an --allocator request: "auto" (tcmalloc where its library is installed and this is
+/// no AddressSanitizer build, else the system malloc), "system", "tcmalloc" (an error where it is
+/// not installed), or the path of a malloc library to preload. @p search_dirs are where "tcmalloc"
+/// is looked for (tests pass their own). Throws zcb::Error naming the request for anything else.
 WorkerAllocator resolve_worker_allocator(const std::string& request,
                                          const std::vector<std::string>& search_dirs);
 
