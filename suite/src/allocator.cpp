@@ -8,6 +8,18 @@
 
 #include <filesystem>
 
+// GCC names AddressSanitizer builds one way, clang the other.
+#if defined(__SANITIZE_ADDRESS__)
+#define ZCB_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZCB_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef ZCB_ADDRESS_SANITIZER
+#define ZCB_ADDRESS_SANITIZER 0
+#endif
+
 #include "zcb/error.hpp"
 
 namespace zcb {
@@ -45,7 +57,7 @@ std::vector<std::string> default_library_dirs() {
 WorkerAllocator resolve_worker_allocator(const std::string& request,
                                          const std::vector<std::string>& search_dirs) {
   if (request == "system") return {"system", ""};
-#if defined(__SANITIZE_ADDRESS__)
+#if ZCB_ADDRESS_SANITIZER
   // A sanitizer build owns malloc; a preloaded allocator would come before its runtime.
   if (request == "auto") return {"system", ""};
 #endif
