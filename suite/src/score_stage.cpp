@@ -179,10 +179,9 @@ class ScoreStage {
           std::map<std::int64_t, std::vector<std::string>> missing;
           for (const std::string& proxy_name : scored_proxies(run)) {
             const auto proxy = make_proxy(proxy_name);  // unknown names fail here, early
-            const auto replaced = proxy_batches.find(proxy_name);
-            KeyState& state = open_key(
-                run.space, task, proxy_name, seed, *proxy, base_seed, batch_size_for(config_, run),
-                replaced != proxy_batches.end() ? replaced->second : 0, table_sha, image_hashes);
+            KeyState& state =
+                open_key(run.space, task, proxy_name, seed, *proxy, base_seed,
+                         batch_size_for(config_, run), proxy_batches, table_sha, image_hashes);
             for (std::size_t position = 0; position < archs.size(); ++position) {
               const std::int64_t arch = archs[position];
               if (shard_of(run.space, task.name, seed, static_cast<std::int64_t>(position),
@@ -222,7 +221,7 @@ class ScoreStage {
 
   KeyState& open_key(const std::string& space, const TaskInfo& task, const std::string& proxy_name,
                      int seed, const Proxy& proxy, std::uint64_t base_seed, int batch_size,
-                     int replaced_batch_size, const std::string& table_sha,
+                     const std::map<std::string, int>& proxy_batches, const std::string& table_sha,
                      const nlohmann::json& image_hashes) {
     const KeyId id{space, task.name, proxy_name, seed};
     auto found = keys_.find(id);
@@ -232,13 +231,10 @@ class ScoreStage {
         ScoreKey{space, task.name, proxy_name, seed, options_.shard_index, options_.shard_count};
     state.path = score_path(options_.results_root, state.key);
 
-    ProxyRequirements needs = proxy.requirements();
-    if (replaced_batch_size > 0) {
-      if (!needs.needs_data) {
-        throw Error("proxy_batch_size: '" + proxy_name +
-                    "' reads no images, so it takes no batch size");
-      }
-      needs.batch_size = replaced_batch_size;
+    const ProxyRequirements needs = requirements_with_batch_sizes(proxy, proxy_batches);
+    if (proxy_batches.count(proxy_name) != 0 && !needs.needs_data) {
+      throw Error("proxy_batch_size: '" + proxy_name +
+                  "' reads no images, so it takes no batch size");
     }
     // The imagenet-val-227-approx files count only where they are read, so score files of
     // other tasks keep the settings hash they had before those files joined the manifest.

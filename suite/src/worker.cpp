@@ -143,17 +143,9 @@ void set_score(ProxyOutcome& outcome, double score) {
   outcome.status = std::isfinite(score) ? RowStatus::kOk : RowStatus::kNonFinite;
 }
 
-/// @p proxy's requirements in @p job: its batch size replaced where the run config sets one.
-ProxyRequirements requirements_for(const Proxy& proxy, const Job& job) {
-  ProxyRequirements needs = proxy.requirements();
-  const auto replaced = job.proxy_batch_sizes.find(proxy.name());
-  if (replaced != job.proxy_batch_sizes.end()) needs.batch_size = replaced->second;
-  return needs;
-}
-
 /// Proxies that can share one build and one pass: same pass kind and same requirements.
 std::string group_key(const Proxy& proxy, const Job& job) {
-  const ProxyRequirements needs = requirements_for(proxy, job);
+  const ProxyRequirements needs = requirements_with_batch_sizes(proxy, job.proxy_batch_sizes);
   return std::to_string(static_cast<int>(proxy.shared_pass())) + "/" +
          std::to_string(needs.needs_data) + std::to_string(needs.needs_labels) +
          std::to_string(needs.batch_norm) + std::to_string(needs.float64) + "/" +
@@ -166,7 +158,7 @@ std::string group_key(const Proxy& proxy, const Job& job) {
 std::shared_ptr<Network> JobRunner::build(const Job& job, const Proxy& proxy, ProxyContext& context,
                                           Complexity& complexity, double& build_ms) {
   SearchSpace& space = state_->space(job.space);
-  const ProxyRequirements needs = requirements_for(proxy, job);
+  const ProxyRequirements needs = requirements_with_batch_sizes(proxy, job.proxy_batch_sizes);
   const torch::Device device(job.device);
   complexity = space.complexity(job.arch, job.task);
 

@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -120,5 +121,16 @@ std::vector<std::string> proxy_names();
 
 /// The proxy registered as @p name; throws zcb::Error listing the known names otherwise.
 std::unique_ptr<Proxy> make_proxy(const std::string& name);
+
+/// @p proxy's requirements with its batch size replaced where @p batch_sizes (a run config's
+/// `proxy_batch_size`, by proxy name) names it: the one rule that the planner records in the
+/// settings and the worker runs.
+inline ProxyRequirements requirements_with_batch_sizes(
+    const Proxy& proxy, const std::map<std::string, int>& batch_sizes) {
+  ProxyRequirements needs = proxy.requirements();
+  const auto replaced = batch_sizes.find(proxy.name());
+  if (replaced != batch_sizes.end()) needs.batch_size = replaced->second;
+  return needs;
+}
 
 }  // namespace zcb
