@@ -67,6 +67,14 @@ void backward_task_loss(Network& network, const ProxyContext& context) {
   task_loss(outputs, context).backward();
 }
 
+torch::Tensor gradient_of_sum(const torch::Tensor& outputs, const torch::Tensor& inputs) {
+  if (!outputs.requires_grad()) return {};
+  return torch::autograd::grad({outputs}, {inputs}, {torch::ones_like(outputs)},
+                               /*retain_graph=*/false, /*create_graph=*/false,
+                               /*allow_unused=*/true)
+      .front();
+}
+
 double sum_over_layers(Network& network,
                        const std::function<double(const torch::Tensor& weight)>& per_layer) {
   double total = 0.0;

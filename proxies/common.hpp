@@ -19,6 +19,13 @@ torch::Tensor task_loss(const torch::Tensor& outputs, const ProxyContext& contex
 /// zero_grad, forward the context batch, the task loss (task_loss()), backward.
 void backward_task_loss(Network& network, const ProxyContext& context);
 
+/// The input Jacobian rows of jacob_cov and EPE-NAS: d(sum of @p outputs)/d(@p inputs), the
+/// gradient a backward of ones leaves in inputs.grad(), computed with torch::autograd::grad so
+/// that no weight gradient is computed (the reference's backward() computes them all and never
+/// reads them: the same values at about two thirds of the cost). Undefined when the outputs
+/// do not depend on the inputs (a network with no path from its input to its output).
+torch::Tensor gradient_of_sum(const torch::Tensor& outputs, const torch::Tensor& inputs);
+
 /// Shape of a synthetic input batch of @p batch images for @p task's network: (batch, C, H, W),
 /// except jigsaw, whose siamese network takes the 9 tiles stacked along channels (9 C).
 std::vector<std::int64_t> network_input_shape(const TaskInfo& task, std::int64_t batch);

@@ -17,13 +17,17 @@
 // zero and NASLib records NaN; so does this (status non_finite): a larger batch is needed.
 // NASLib groups by the labels of the batch it is given (one loader batch, 64 images in
 // NAS-Bench-Suite-Zero); the batch size is the run's default here. Classes are visited in order
-// of first appearance, as the reference's dict is.
+// of first appearance, as the reference's dict is. The Jacobian comes from autograd::grad on
+// the input alone (proxies::gradient_of_sum: the reference's values without its unused weight
+// gradients); a network whose output does not depend on its input, where the reference's
+// backward() raises, scores NaN (non_finite), as jacob_cov does.
 // Sign: higher is better. Undefined for outputs that are not (N, classes) logits of a
 // cross-entropy task (TaskInfo::loss; room_layout's (N, 9) regression is not): throws
 // UnsupportedError there (NAS-Bench-Suite-Zero leaves it out for non-classification tasks).
 // Deviations: correlations are computed in float64 as np.corrcoef does and clamped to [-1, 1]
 // as it does; a NaN (constant Jacobian row) propagates to the score as in the reference.
 #include <cmath>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -60,7 +64,6 @@ class EpeNasProxy : public Proxy {
   bool higher_is_better() const override { return true; }
   double score(Network& network, const ProxyContext& context) const override {
     proxies::require_batch(context, true, "epe_nas");
-    network.zero_grad();
     torch::Tensor inputs = context.inputs.detach().clone().requires_grad_(true);
     torch::Tensor logits = network.forward(inputs);
     // Regression outputs (N, K) are 2-D too: the task's loss says whether they are logits.
@@ -69,9 +72,10 @@ class EpeNasProxy : public Proxy {
       throw UnsupportedError("epe_nas: defined for classification logits (N, classes) only");
     }
     const std::int64_t num_logits = logits.size(1);
-    logits.backward(torch::ones_like(logits));
+    const torch::Tensor input_gradient = proxies::gradient_of_sum(logits, inputs);
+    if (!input_gradient.defined()) return std::numeric_limits<double>::quiet_NaN();
     const torch::Tensor jacobians =
-        inputs.grad().detach().reshape({inputs.size(0), -1}).to(torch::kFloat64).cpu();
+        input_gradient.detach().reshape({inputs.size(0), -1}).to(torch::kFloat64).cpu();
     const torch::Tensor labels = context.labels.to(torch::kCPU);
 
     // Rows of each class, classes in order of first appearance.

@@ -7,9 +7,10 @@
 // ones), flattened; C = corrcoef(J) (N x N); S = -sum_i [log(l_i + k) + 1/(l_i + k)] over the
 // eigenvalues l_i of C, k = 1e-5. Sign: higher is better.
 // Deviations: numpy's `eig` is replaced by the symmetric solver `eigvalsh` (same eigenvalues up
-// to rounding: C is symmetric); C is computed in float64 as np.corrcoef does. Where the
-// reference catches a failure and returns NaN (a constant Jacobian row), this returns NaN too,
-// which the harness records as non_finite.
+// to rounding: C is symmetric); C is computed in float64 as np.corrcoef does; the Jacobian comes
+// from autograd::grad on the input alone (proxies::gradient_of_sum: same values, no weight
+// gradients). Where the reference catches a failure and returns NaN (a constant Jacobian
+// row), this returns NaN too, which the harness records as non_finite.
 #include <cmath>
 #include <limits>
 
@@ -37,17 +38,14 @@ class JacobCovProxy : public Proxy {
   bool higher_is_better() const override { return true; }
   double score(Network& network, const ProxyContext& context) const override {
     proxies::require_batch(context, false, "jacob_cov");
-    network.zero_grad();
     torch::Tensor inputs = context.inputs.detach().clone().requires_grad_(true);
-    torch::Tensor logits = network.forward(inputs);
     // No path from the input to the output (e.g. a TransNAS cell whose every input edge is
     // 'none'; zcbench skips those edges where the reference multiplies by 0): the Jacobian is
     // zero, its correlation undefined, and the reference's NaN is the answer.
-    if (!logits.requires_grad()) return std::numeric_limits<double>::quiet_NaN();
-    logits.backward(torch::ones_like(logits));
-    if (!inputs.grad().defined()) return std::numeric_limits<double>::quiet_NaN();
+    const torch::Tensor input_gradient = proxies::gradient_of_sum(network.forward(inputs), inputs);
+    if (!input_gradient.defined()) return std::numeric_limits<double>::quiet_NaN();
     const torch::Tensor jacobians =
-        inputs.grad().detach().reshape({inputs.size(0), -1}).to(torch::kFloat64);
+        input_gradient.detach().reshape({inputs.size(0), -1}).to(torch::kFloat64);
     const torch::Tensor centred = jacobians - jacobians.mean(1, /*keepdim=*/true);
     const torch::Tensor covariance = centred.matmul(centred.t()) / (jacobians.size(1) - 1);
     const torch::Tensor scale = covariance.diagonal().sqrt();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "common.hpp"  // proxies/: gradient_of_sum
 #include "ops/ops.hpp"
 #include "proxy_runner.hpp"
 #include "zcb/error.hpp"
@@ -113,6 +114,55 @@ TEST_F(ProxyTest, SameInputsSameBits) {
     } catch (const UnsupportedError&) {
       // This toy reports no cell outputs: cell-based proxies do not apply to it.
     }
+  }
+}
+
+// jacob_cov and epe_nas take the input Jacobian from autograd::grad on the input alone; the
+// reference's backward() of ones gives these exact bits, and also every weight's gradient.
+TEST_F(ProxyTest, GradientOfSumIsTheBackwardOfOnesWithoutWeightGradients) {
+  torch::manual_seed(1);
+  ToyNetwork network;
+  const torch::Tensor by_backward = inputs_.clone().requires_grad_(true);
+  const torch::Tensor outputs = network.forward(by_backward);
+  outputs.backward(torch::ones_like(outputs));
+  network.zero_grad();
+
+  const torch::Tensor by_grad = inputs_.clone().requires_grad_(true);
+  const torch::Tensor gradient = proxies::gradient_of_sum(network.forward(by_grad), by_grad);
+  ASSERT_TRUE(gradient.defined());
+  EXPECT_TRUE(torch::equal(gradient, by_backward.grad()));
+  for (const torch::Tensor& weight : network.layer_weights()) {
+    EXPECT_FALSE(weight.grad().defined() && weight.grad().abs().sum().item<double>() > 0.0);
+  }
+}
+
+// A network whose output does not depend on its input (a TransNAS cell whose every input edge
+// is 'none' comes to this): no Jacobian, and the reference's NaN.
+class InputFreeNetwork : public Network {
+ public:
+  InputFreeNetwork() {
+    map_ = register_parameter("map", torch::randn({1, 4, 2, 2}));
+    fc_ = register_module("fc", torch::nn::Linear(4, 3));
+  }
+  torch::Tensor forward_features(torch::Tensor x) override {
+    return map_.expand({x.size(0), 4, 2, 2});
+  }
+  torch::Tensor head(torch::Tensor x) override {
+    return fc_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+  }
+
+ private:
+  torch::Tensor map_;
+  torch::nn::Linear fc_{nullptr};
+};
+
+TEST_F(ProxyTest, JacobiansOfAnInputFreeNetworkAreNaN) {
+  for (const char* name : {"jacob_cov", "epe_nas"}) {
+    torch::manual_seed(1);
+    InputFreeNetwork network;
+    EXPECT_TRUE(std::isnan(test::score_with_requirements(*make_proxy(name), network, inputs_,
+                                                         labels_, task_, &complexity_)))
+        << name;
   }
 }
 
