@@ -255,7 +255,31 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
     if (all_ok) common.push_back(id);
   }
 
-  const bool enough = common.size() >= kMinCommon;
+  if (!input.network_of.empty() && input.network_of.size() != input.truth.size()) {
+    throw Error("task stats: network_of has " + std::to_string(input.network_of.size()) +
+                " entries for " + std::to_string(input.truth.size()) + " archs");
+  }
+  std::set<std::int64_t> networks;
+  for (std::int64_t id : common) {
+    networks.insert(input.network_of.empty() ? id : input.network_of[static_cast<std::size_t>(id)]);
+  }
+  const bool enough = networks.size() >= kMinCommon;
+  std::string stats_reason;
+  if (common.size() < kMinCommon) {
+    stats_reason = "only " + std::to_string(common.size()) +
+                   (common.size() == 1 ? " architecture was" : " architectures were") +
+                   " scored ok by every proxy and with a finite ground truth; statistics need at "
+                   "least " +
+                   std::to_string(kMinCommon);
+  } else if (!enough) {
+    stats_reason = "the " + std::to_string(common.size()) + " architectures in common are only " +
+                   std::to_string(networks.size()) +
+                   " distinct networks, each trained again with other seeds; a ranking needs at "
+                   "least " +
+                   std::to_string(kMinCommon) +
+                   " (over two networks a correlation says how far apart they are, not how well "
+                   "a proxy ranks a space)";
+  }
   std::vector<double> truth;
   for (std::int64_t id : common) truth.push_back(input.truth[static_cast<std::size_t>(id)]);
   const std::vector<double> truth_ranks = enough ? dense_ranks(truth) : std::vector<double>();
@@ -321,15 +345,10 @@ nlohmann::json compute_task_stats(const TaskStatsInput& input) {
       {"n_planned", plan.size()},
       {"n_truth_nonfinite", n_truth_nonfinite},
       {"n_common", common.size()},
+      {"n_distinct_networks", networks.size()},
       {"oriented", true},
       {"statistics", input.statistics},
-      {"stats_reason",
-       enough ? nlohmann::json(nullptr)
-              : nlohmann::json("only " + std::to_string(common.size()) +
-                               (common.size() == 1 ? " architecture was" : " architectures were") +
-                               " scored ok by every proxy and with a finite ground truth; "
-                               "statistics need at least " +
-                               std::to_string(kMinCommon))},
+      {"stats_reason", enough ? nlohmann::json(nullptr) : nlohmann::json(stats_reason)},
       {"bootstrap",
        {{"method", input.bootstrap.method},
         {"samples", input.bootstrap.samples},

@@ -653,6 +653,10 @@ std::string render_task_page(const RunStats& run, std::size_t task_index) {
   page.set("n_proxies", std::to_string(task.proxies.size()));
   page.set("has_truth_nonfinite", task.n_truth_nonfinite.value_or(0) > 0);
   page.set("n_truth_nonfinite", format_count(task.n_truth_nonfinite));
+  page.set("has_repeated_networks", task.n_distinct_networks.has_value() &&
+                                        task.n_common.has_value() &&
+                                        *task.n_distinct_networks < *task.n_common);
+  page.set("n_distinct_networks", format_count(task.n_distinct_networks));
   page.set("has_stats_reason", !task.stats_reason.empty());
   page.set("stats_reason", task.stats_reason);
   const auto [n_published, n_reproduced] = published_counts(task);

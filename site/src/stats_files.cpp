@@ -434,6 +434,7 @@ TaskStats load_task_stats(const fs::path& file) {
   task.n_planned = reader.integer(root, "n_planned", "");
   task.n_common = reader.integer(root, "n_common", "");
   task.n_truth_nonfinite = reader.integer(root, "n_truth_nonfinite", "");
+  task.n_distinct_networks = reader.integer(root, "n_distinct_networks", "");
   task.oriented = reader.boolean(root, "oriented", "");
   task.stats_reason = reader.optional_string(root, "stats_reason", "");
   task.statistics = reader.strings(root, "statistics", "");

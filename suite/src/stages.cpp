@@ -192,6 +192,13 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
     const BenchmarkTable& table = plan.table;
     const std::vector<std::int64_t>& archs = plan.archs;
     const std::vector<std::string>& tasks = plan.tasks;
+    // Rows with one architecture string are one network trained again (NDS reruns).
+    std::vector<std::int64_t> network_of(table.arch_strings.size());
+    std::map<std::string, std::int64_t> first_row;
+    for (std::size_t row = 0; row < table.arch_strings.size(); ++row) {
+      network_of[row] =
+          first_row.emplace(table.arch_strings[row], static_cast<std::int64_t>(row)).first->second;
+    }
     for (const std::string& task_name : tasks) {
       const TaskTable& task = table.task(task_name);
       const auto chosen = run.ground_truth.find(task_name);
@@ -212,6 +219,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
         input.ground_truth_metric = metric;
         input.truth = task.metrics.at(metric);
         input.planned_archs = archs;
+        if (network_of.size() == input.truth.size()) input.network_of = network_of;
         input.statistics = config.statistics;
         input.bootstrap.samples = config.bootstrap.samples;
         input.bootstrap.confidence = config.bootstrap.confidence;

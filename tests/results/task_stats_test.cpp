@@ -392,6 +392,34 @@ TEST(TaskStats, TooFewCommonArchsGiveNullStatsWithAReason) {
   EXPECT_TRUE(empty["proxies"][0]["coverage"].is_null());
 }
 
+// NDS reruns: rows that are one network trained again. Ranking them is not ranking a space.
+TEST(TaskStats, RetrainingsOfTwoNetworksGiveNullStatsWithAReason) {
+  TaskStatsInput input = sample_input();
+  input.network_of.assign(input.truth.size(), 0);
+  for (std::size_t id = 1; id < input.network_of.size(); id += 2) input.network_of[id] = 1;
+  const json two = compute_task_stats(input);
+  EXPECT_EQ(two["n_common"], kCommon.size());
+  EXPECT_EQ(two["n_distinct_networks"], 2);
+  EXPECT_THAT(two["stats_reason"].get<std::string>(), HasSubstr("only 2 distinct networks"));
+  for (const json& proxy : two["proxies"]) EXPECT_TRUE(proxy["stats"].is_null());
+  EXPECT_TRUE(two["comparisons"].is_null());
+
+  // Three networks (common archs 0, 1 and 2 each start one; the rest repeat network 0): the
+  // statistics run, over every common row, and the count says how many networks they are.
+  input.network_of.assign(input.truth.size(), 0);
+  input.network_of[1] = 1;
+  input.network_of[2] = 2;
+  const json three = compute_task_stats(input);
+  EXPECT_EQ(three["n_distinct_networks"], 3);
+  EXPECT_TRUE(three["stats_reason"].is_null());
+  EXPECT_EQ(three["proxies"][0]["stats"],
+            compute_task_stats(sample_input())["proxies"][0]["stats"]);
+  EXPECT_EQ(compute_task_stats(sample_input())["n_distinct_networks"], kCommon.size());
+
+  input.network_of.pop_back();
+  EXPECT_THROW(compute_task_stats(input), Error);
+}
+
 TEST(TaskStats, TheDocumentSurvivesAJsonFile) {
   test::TempDir dir;
   const json stats = compute_task_stats(sample_input());

@@ -419,6 +419,24 @@ TEST(SiteRenderOutput, TaskWithoutStatisticsSaysWhy) {
   EXPECT_NE(html.find("not scored <span class=\"count\">3</span>"), std::string::npos);
 }
 
+TEST(SiteRenderOutput, RetrainedNetworksAreCountedAsNetworks) {
+  TempDir dir;
+  const fs::path stats = testing::copy_fixture(dir.path() / "stats");
+  testing::edit_json(stats / "nb201" / "cifar10.json", [](auto& json) {
+    json["n_common"] = 100;
+    json["n_distinct_networks"] = 2;
+  });
+  testing::edit_json(stats / "nb101" / "cifar10.json",
+                     [](auto& json) { json["n_distinct_networks"] = json["n_common"]; });
+  render_site(stats, dir.path() / "site");
+  EXPECT_NE(read_text(dir.path() / "site" / "nb201-cifar10.html")
+                .find("100 scored by every proxy, of 1\u202f000 planned; they are 2 distinct "
+                      "networks, the others retrainings of them with other seeds"),
+            std::string::npos);
+  EXPECT_EQ(read_text(dir.path() / "site" / "nb101-cifar10.html").find("distinct networks"),
+            std::string::npos);
+}
+
 TEST(SiteRenderOutput, SaysWhetherCorrelationsAreOriented) {
   TempDir dir;
   const fs::path stats = testing::copy_fixture(dir.path() / "stats");

@@ -31,8 +31,12 @@ struct TaskStatsInput {
   std::string ground_truth_metric;  ///< e.g. "test_accuracy_200ep_mean" (explicit, DESIGN.md)
   std::vector<double> truth;        ///< indexed by arch_id; NaN where the benchmark has none
   std::vector<std::int64_t> planned_archs;  ///< the run plan's architectures (unique)
-  std::vector<ProxyResult> proxies;         ///< output keeps this order; names unique
-  std::vector<std::string> statistics;      ///< names from statistic_registry()
+  /// Indexed by arch_id: one id per distinct network, shared by the rows that are the same
+  /// network trained again (NDS's `*_reruns`: two networks, 100 training seeds each). Empty:
+  /// every row is a network of its own.
+  std::vector<std::int64_t> network_of;
+  std::vector<ProxyResult> proxies;     ///< output keeps this order; names unique
+  std::vector<std::string> statistics;  ///< names from statistic_registry()
   BootstrapSettings bootstrap;  ///< seed: seed_for(SeedPurpose::kBootstrap, {base, space, task})
   /// false: point estimates only (every lo and hi null, no comparisons), as the spread across
   /// seeds needs them (add_seed_spread()); the bootstrap is most of the cost.
@@ -48,7 +52,10 @@ struct TaskStatsInput {
 /// order, and proxies are compared on the same architectures and, through one bootstrap seed,
 /// the same resamples). Everything else is counted per proxy (statuses, missing rows, rows
 /// outside the plan) and the first five distinct error messages are kept. With fewer than 3
-/// common archs every `stats` is null and `stats_reason` says why.
+/// common archs every `stats` is null and `stats_reason` says why; likewise when the common
+/// archs are fewer than 3 distinct networks (`network_of`): a correlation over two networks'
+/// retrainings measures how far apart the two are, not how well a proxy ranks a space.
+/// `n_distinct_networks` counts the networks of the common set.
 ///
 /// Each proxy also gets `stats_all` = {n, n_ranked_last, stats}: its rank statistics
 /// (rank_based ones only) over every planned arch with a finite truth that it scored ok or

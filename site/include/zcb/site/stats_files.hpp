@@ -123,6 +123,9 @@ struct TaskStats {
   std::optional<std::int64_t> n_planned;
   std::optional<std::int64_t> n_common;           ///< architectures every proxy scored ok
   std::optional<std::int64_t> n_truth_nonfinite;  ///< planned archs without a finite ground truth
+  /// Distinct networks among the common archs (fewer where a table retrains one network with
+  /// several seeds, as NDS's reruns do); absent in documents written before it was counted.
+  std::optional<std::int64_t> n_distinct_networks;
   /// True: scores of lower-is-better proxies were negated first, so a positive correlation
   /// always means the proxy ranks good architectures high.
   std::optional<bool> oriented;
