@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "complexity_check.hpp"
@@ -73,6 +74,19 @@ std::pair<int, int> parse_shard(const std::string& text) {
   } catch (const std::exception&) {
   }
   throw zcb::Error("--shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4 ... 3/4");
+}
+
+/// `--retry` names -> statuses. "ok" is refused: rescoring finished rows is --force's job.
+std::set<zcb::RowStatus> parse_retry(const std::vector<std::string>& names) {
+  std::set<zcb::RowStatus> statuses;
+  for (const std::string& name : names) {
+    const zcb::RowStatus status = zcb::row_status_from_string(name);
+    if (status == zcb::RowStatus::kOk) {
+      throw zcb::Error("--retry ok: rows that scored ok are kept; --force rescores everything");
+    }
+    statuses.insert(status);
+  }
+  return statuses;
 }
 
 /// `zcbench merge`: one line per merged key; exit 0, or 3 when some key is still incomplete.
@@ -278,6 +292,11 @@ int main(int argc, char** argv) {
   const char* shard_help =
       "score only shard I of N (0-based, e.g. 2/8) into part files; `zcbench merge` joins them";
   run->add_option("--shard", shard_text, shard_help);
+  std::vector<std::string> retry_names;
+  const char* retry_help =
+      "score again the stored rows with these statuses, e.g. crashed,out_of_memory (after a "
+      "worker was killed for memory: with fewer --workers); the others are kept";
+  run->add_option("--retry", retry_names, retry_help)->delimiter(',');
   std::string allocator_request = "auto";
   const char* allocator_help =
       "malloc of the worker processes: auto (tcmalloc where installed), system, tcmalloc, or a "
@@ -313,6 +332,7 @@ int main(int argc, char** argv) {
   score->add_flag("--no-shared-pass", no_shared_pass,
                   "compute every proxy alone (same scores, more time; for checking)");
   score->add_option("--shard", shard_text, shard_help);
+  score->add_option("--retry", retry_names, retry_help)->delimiter(',');
   score->add_option("--allocator", allocator_request, allocator_help)->envname("ZCB_ALLOCATOR");
   auto* merge = app.add_subcommand(
       "merge", "join the part files of sharded score runs into the files `stats` reads");
@@ -472,7 +492,11 @@ int main(int argc, char** argv) {
     const std::string device = zcb::resolve_device(config.device);
     provenance["device"] = device;
     provenance["threads_per_worker"] = config.threads_per_worker;
-    // Resolved before any stage, so that a bad --allocator stops before fetching.
+    // Resolved before any stage, so that a bad --allocator or --retry stops before fetching.
+    const std::set<zcb::RowStatus> retry = parse_retry(retry_names);
+    if (!retry.empty() && !shard_text.empty()) {
+      throw zcb::Error("--retry works on unsharded score files: merge the shards first");
+    }
     zcb::WorkerAllocator worker_allocator{zcb::active_allocator(), ""};  // in-process scoring
     if ((run->parsed() || score->parsed()) && (workers >= 0 ? workers : config.workers) > 0) {
       worker_allocator =
@@ -493,6 +517,7 @@ int main(int argc, char** argv) {
       options.checkpoint_seconds = checkpoint_seconds;
       options.workers = workers;
       options.force = force;
+      options.retry = retry;
       options.shared_pass = !no_shared_pass;
       if (!shard_text.empty()) {
         std::tie(options.shard_index, options.shard_count) = parse_shard(shard_text);

@@ -102,8 +102,12 @@ WorkerProcess spawn_worker(const fs::path& executable, int threads,
 
 std::string describe_exit(int status) {
   if (WIFSIGNALED(status)) {
+    // SIGKILL is most often the kernel's out-of-memory killer.
     return "worker process killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-           strsignal(WTERMSIG(status)) + ") while scoring this architecture";
+           strsignal(WTERMSIG(status)) + ") while scoring this architecture" +
+           (WTERMSIG(status) == SIGKILL ? " (out of memory? score it again with fewer --workers "
+                                          "and --retry crashed)"
+                                        : "");
   }
   return "worker process exited with code " + std::to_string(WEXITSTATUS(status)) +
          " while scoring this architecture";
@@ -138,7 +142,11 @@ class ScoreStage {
     summary_.jobs_planned = static_cast<std::int64_t>(queue_.size());
     {
       std::cerr << "[score] " << queue_.size() << " jobs to run, " << summary_.rows_skipped
-                << " rows already done\n";
+                << " rows already done";
+      if (!options_.retry.empty()) {
+        std::cerr << ", " << summary_.rows_retried << " stored rows to score again (--retry)";
+      }
+      std::cerr << '\n';
     }
     const int workers = options_.workers >= 0 ? options_.workers : config_.workers;
     started_ = last_checkpoint_ = last_progress_ = Clock::now();
@@ -189,9 +197,15 @@ class ScoreStage {
                 continue;
               }
               state.planned.insert(arch);
-              if (state.rows.count(arch) != 0 || state.done_elsewhere.count(arch) != 0) {
+              const auto stored = state.rows.find(arch);
+              const bool retried =
+                  stored != state.rows.end() && options_.retry.count(stored->second.status) != 0;
+              if ((stored != state.rows.end() && !retried) ||
+                  state.done_elsewhere.count(arch) != 0) {
                 ++summary_.rows_skipped;
               } else {
+                // A retried row stays stored until record() replaces it.
+                if (retried) ++summary_.rows_retried;
                 missing[arch].push_back(proxy_name);
               }
             }

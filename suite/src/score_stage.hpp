@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "allocator.hpp"
@@ -23,6 +24,11 @@ struct ScoreOptions {
   bool offline = false;
   int workers = -1;    ///< -1 = the config's value
   bool force = false;  ///< discard existing rows and rescore
+  /// Stored rows with one of these statuses are scored again (`--retry crashed,out_of_memory`
+  /// after a worker was killed for memory, say); the others are kept. A stored row stays in
+  /// its file until its new result replaces it, so an interrupted retry loses nothing. Rows
+  /// of a merged file that a shard skips (done elsewhere) are not retried.
+  std::set<RowStatus> retry;
   double checkpoint_seconds = 30.0;
   /// Compute shared-pass proxies from one pass (false: each alone; the scores are identical).
   bool shared_pass = true;
@@ -46,6 +52,7 @@ struct ScoreSummary {
   std::int64_t jobs_planned = 0;
   std::int64_t jobs_done = 0;
   std::int64_t rows_skipped = 0;  ///< already present from an earlier run
+  std::int64_t rows_retried = 0;  ///< present, but with a status ScoreOptions::retry names
   bool interrupted = false;
 };
 

@@ -212,6 +212,15 @@ check "resumed run equals the uninterrupted one" same_scores "$work/a" "$work/c"
 check "a crashed worker is a recorded status" bash -c \
   "ZCB_FAULT_ABORT_JOB=2 '$zcb' --results '$work/crash' run --config '$configs/tiny.json' >'$work/crash.txt' 2>&1 && grep -q '\"crashed\": 1' '$work/crash/stats/nb201/cifar10.json' && grep -q 'killed by signal 6' '$work/crash.txt'"
 
+# --retry scores the crashed rows again, and only them: the result equals run A.
+check "--retry crashed scores again the crashed rows only" bash -c \
+  "'$zcb' --results '$work/crash' score --config '$configs/tiny.json' --retry crashed 2>&1 | grep -q '^\[score\] 1 jobs to run, [1-9][0-9]* rows already done, 7 stored rows to score again (--retry)'"
+check "the retried run equals the uninterrupted one" same_scores "$work/a" "$work/crash"
+check "--retry ok is refused (that is --force)" fails_with "--retry ok: rows that scored ok are kept" \
+  "$zcb" --results "$work/crash" score --config "$configs/tiny.json" --retry crashed,ok
+check "--retry with an unknown status lists the known ones" fails_with "unknown row status 'killed' (known: ok" \
+  "$zcb" --results "$work/crash" score --config "$configs/tiny.json" --retry killed
+
 # 4. Bad input: clear errors, nothing lost.
 sed 's/"naswot"\]/"naswot", "nope"]/' "$configs/tiny.json" >"$work/bad-proxy.json"
 check "unknown proxy lists the known ones" fails_with "unknown proxy 'nope' (known: params" \
