@@ -219,7 +219,7 @@ void stats_stage(const RunConfig& config, const StagePaths& paths, const nlohman
         input.ground_truth_metric = metric;
         input.truth = task.metrics.at(metric);
         input.planned_archs = archs;
-        if (network_of.size() == input.truth.size()) input.network_of = network_of;
+        input.network_of = network_of;
         input.statistics = config.statistics;
         input.bootstrap.samples = config.bootstrap.samples;
         input.bootstrap.confidence = config.bootstrap.confidence;
