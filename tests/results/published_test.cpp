@@ -107,6 +107,27 @@ TEST(PublishedValues, TheBuiltInTableParsesWithoutDuplicates) {
   }
 }
 
+// Suite-Zero's TransNAS values are against NASLib's query(VAL_ACCURACY), the last epoch's
+// validation metric (pixel accuracy on segmentsemantic), not the run's best-epoch metric.
+TEST(PublishedValues, SuiteZeroTransNasValuesAreAgainstNasLibsLastEpochMetric) {
+  std::size_t checked = 0;
+  for (const PublishedValue& value : builtin_published_values()) {
+    if (value.space.rfind("transnas_", 0) != 0 ||
+        value.paper.find("Suite-Zero") == std::string::npos) {
+      continue;
+    }
+    const std::string expected = value.task == "segmentsemantic" ? "valid_pixel_acc_final"
+                                 : value.task == "room_layout"   ? "valid_neg_loss_final"
+                                 : value.task == "normal" || value.task == "autoencoder"
+                                     ? "valid_ssim_final"
+                                     : "valid_top1_final";
+    EXPECT_EQ(value.ground_truth_metric, expected)
+        << value.space << "/" << value.task << " " << value.proxy;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 170u);
+}
+
 TEST(PublishedValues, VerdictsPlaceThePaperRelativeToOurInterval) {
   PublishedValue value = parse_published_values(document({one_value()}), "test.json")[0];
   const auto verdict = [&](double estimate, double lo, double hi) {
