@@ -7,6 +7,7 @@
 #   released -> ours:  our 100-architecture sample, with the SD a random sample of 100 of the
 #                      released architectures has, and how our scores agree with theirs
 #                      on the architectures both scored (the stats' `reference` blocks).
+# Then, per task, which of the table's validation metrics the figure's values fit best.
 # The ground truth is the table's metric that `ours` was computed under (the paper's, where the
 # table has it).
 import glob, json, sys
@@ -79,3 +80,29 @@ for path in sorted(glob.glob(f'{root}/stats/{space}/*.json')):
         f = lambda v: '-' if v is None or v != v else f'{v:.2f}'
         print(f"{task} | {proxy['name']} | {paper[0]['value']:.2f} | {f(ours['estimate'])} "
               f"[{f(ours['lo'])}, {f(ours['hi'])}] | {f(population)} ({n_released}) | {f(sd)} | {agreement}")
+
+# Which ground truth did the figure use? Per task and validation metric of the table: the mean
+# |figure - released scores' Spearman against that metric| over the task's Suite-Zero values.
+print()
+print('task | validation metric | mean abs(paper - released) | values')
+for path in sorted(glob.glob(f'{root}/stats/{space}/*.json')):
+    stats = json.load(open(path))
+    task = stats['task']
+    pairs = []  # (paper value, released column)
+    for proxy in stats['proxies']:
+        paper = [p for p in proxy.get('published') or [] if 'Suite-Zero' in p['paper']]
+        refs = proxy.get('reference') or []
+        if paper and refs:
+            ref = max(refs, key=lambda r: r['n_reference'])
+            pairs.append((paper[0]['value'], released[f"tasks/{task}/{ref['column']}"][:]))
+    for metric in sorted(k for k in truth_table[f'tasks/{task}'].keys() if k.startswith('valid_')):
+        truth = truth_table[f'tasks/{task}/{metric}'][:]
+        gaps = []
+        for value, column in pairs:
+            keep = (released_truth_rows >= 0) & np.isfinite(column)
+            keep[keep] &= np.isfinite(truth[released_truth_rows[keep]])
+            rho = spearman(column[keep], truth[released_truth_rows[keep]])
+            if rho == rho:
+                gaps.append(abs(rho - value))
+        if gaps:
+            print(f'{task} | {metric} | {np.mean(gaps):.3f} | {len(gaps)}')
