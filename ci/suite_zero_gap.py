@@ -48,6 +48,14 @@ truth_row = {decode(s): i for i, s in enumerate(truth_table['archs/string'][:])}
 released_truth_rows = np.array([truth_row.get(decode(s), -1) for s in released['archs/string'][:]])
 rng = np.random.default_rng(0)
 
+
+def released_against(column, truth):
+    """The released scores and the truth of every released architecture that has both."""
+    keep = (released_truth_rows >= 0) & np.isfinite(column)
+    keep[keep] &= np.isfinite(truth[released_truth_rows[keep]])
+    return column[keep], truth[released_truth_rows[keep]]
+
+
 print('task | proxy | paper | ours [95% CI] | released, all archs (n) | SD of a 100-sample | '
       'ours vs released scores (n shared)')
 for path in sorted(glob.glob(f'{root}/stats/{space}/*.json')):
@@ -65,10 +73,7 @@ for path in sorted(glob.glob(f'{root}/stats/{space}/*.json')):
         ref = max(refs, key=lambda r: r['n_reference'], default=None)
         population, sd, n_released, agreement = float('nan'), float('nan'), 0, '-'
         if ref is not None:
-            column = released[f"tasks/{task}/{ref['column']}"][:]
-            keep = (released_truth_rows >= 0) & np.isfinite(column)
-            keep[keep] &= np.isfinite(truth[released_truth_rows[keep]])
-            x, y = column[keep], truth[released_truth_rows[keep]]
+            x, y = released_against(released[f"tasks/{task}/{ref['column']}"][:], truth)
             n_released = len(x)
             if n_released >= 3:
                 population = spearman(x, y)
@@ -99,9 +104,7 @@ for path in sorted(glob.glob(f'{root}/stats/{space}/*.json')):
         truth = truth_table[f'tasks/{task}/{metric}'][:]
         gaps = []
         for value, column in pairs:
-            keep = (released_truth_rows >= 0) & np.isfinite(column)
-            keep[keep] &= np.isfinite(truth[released_truth_rows[keep]])
-            rho = spearman(column[keep], truth[released_truth_rows[keep]])
+            rho = spearman(*released_against(column, truth))
             if rho == rho:
                 gaps.append(abs(rho - value))
         if gaps:
